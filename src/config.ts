@@ -1,0 +1,188 @@
+/**
+ * Worker configuration, read once from the environment and validated at start. Every message names the
+ * variable at fault. Both the backend's e2e names (AWS_SQS_REQUEST_QUEUE_URL, CHROMA_API_URL, …) and the
+ * backend's own names (SQS_REQUEST_QUEUE_URL, …) are accepted (contract §6 "E2E environment").
+ */
+import { availableParallelism } from "node:os";
+import { z } from "zod";
+
+type Env = Record<string, string | undefined>;
+
+const int = (name: string, min: number, max: number) =>
+  z.coerce
+    .number({ error: `${name} must be a number` })
+    .int(`${name} must be a whole number`)
+    .min(min, `${name} must be at least ${min}`)
+    .max(max, `${name} must be at most ${max}`);
+
+const bool = (name: string) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .refine((v) => ["1", "0", "true", "false", "yes", "no", "on", "off"].includes(v), {
+      message: `${name} must be true or false`,
+    })
+    .transform((v) => ["1", "true", "yes", "on"].includes(v));
+
+const url = (name: string) => z.url({ error: `${name} must be a URL (got something else)` });
+
+function first(env: Env, ...names: string[]): string | undefined {
+  for (const n of names) {
+    const v = env[n];
+    if (v !== undefined && v.trim() !== "") return v.trim();
+  }
+  return undefined;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+export interface WorkerConfig {
+  aws: {
+    region: string;
+    endpoint?: string;
+    forcePathStyle: boolean;
+    credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  };
+  queues: { requestUrl?: string; resultUrl?: string; deadLetterUrl?: string };
+  payloadBucket: string;
+  fileBucket?: string;
+  loop: {
+    concurrency: number;
+    waitTimeSeconds: number;
+    /** Lease length set by every heartbeat (ChangeMessageVisibility). */
+    visibilityTimeoutSeconds: number;
+    heartbeatIntervalSeconds: number;
+    /** The receive on which a transient failure stops being retried and becomes FAILED. */
+    maxReceiveCount: number;
+    retryBaseDelaySeconds: number;
+    retryMaxDelaySeconds: number;
+    shutdownGraceSeconds: number;
+  };
+  cpuPoolSize: number;
+  http: { port: number; host: string };
+  logLevel: string;
+  chroma: { url?: string; tenant?: string; database?: string; apiKey?: string };
+  mongo: { url?: string; dbName?: string };
+  ecsAgentUri?: string;
+  progressMinIntervalMs: number;
+  /** Raw environment, for pipeline-specific settings read by their own modules (LLM, embeddings). */
+  env: Env;
+}
+
+export function loadConfig(env: Env = process.env, opts: { requireQueues?: boolean } = {}): WorkerConfig {
+  const problems: string[] = [];
+  const read = <T>(name: string, schema: z.ZodType<T>, raw: string | undefined, fallback: T): T => {
+    if (raw === undefined) return fallback;
+    const r = schema.safeParse(raw);
+    if (r.success) return r.data;
+    problems.push(`${name}: ${r.error.issues[0]?.message ?? "invalid value"}`);
+    return fallback;
+  };
+
+  const endpoint = first(env, "AWS_ENDPOINT_URL");
+  if (endpoint) read("AWS_ENDPOINT_URL", url("AWS_ENDPOINT_URL"), endpoint, "");
+  const requestUrl = first(env, "AWS_SQS_REQUEST_QUEUE_URL", "SQS_REQUEST_QUEUE_URL");
+  const resultUrl = first(env, "AWS_SQS_RESULT_QUEUE_URL", "SQS_RESULT_QUEUE_URL");
+  const deadLetterUrl = first(env, "AWS_SQS_DLQ_URL", "SQS_DEAD_LETTER_QUEUE_URL", "SQS_DLQ_URL");
+  for (const [name, v] of [
+    ["AWS_SQS_REQUEST_QUEUE_URL", requestUrl],
+    ["AWS_SQS_RESULT_QUEUE_URL", resultUrl],
+    ["SQS_DEAD_LETTER_QUEUE_URL", deadLetterUrl],
+  ] as const) {
+    if (v) read(name, url(name), v, "");
+  }
+  if (opts.requireQueues) {
+    if (!requestUrl) problems.push("AWS_SQS_REQUEST_QUEUE_URL (or SQS_REQUEST_QUEUE_URL) is required");
+    if (!resultUrl) problems.push("AWS_SQS_RESULT_QUEUE_URL (or SQS_RESULT_QUEUE_URL) is required");
+  }
+
+  const accessKeyId = first(env, "AWS_ACCESS_KEY_ID");
+  const secretAccessKey = first(env, "AWS_SECRET_ACCESS_KEY");
+  if ((accessKeyId && !secretAccessKey) || (!accessKeyId && secretAccessKey)) {
+    problems.push("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together");
+  }
+
+  const visibility = read("SQS_VISIBILITY_TIMEOUT_SECONDS", int("SQS_VISIBILITY_TIMEOUT_SECONDS", 10, 43200), first(env, "SQS_VISIBILITY_TIMEOUT_SECONDS"), 120);
+  const heartbeat = read(
+    "HEARTBEAT_INTERVAL_SECONDS",
+    int("HEARTBEAT_INTERVAL_SECONDS", 1, 43200),
+    first(env, "HEARTBEAT_INTERVAL_SECONDS"),
+    Math.max(1, Math.floor(visibility / 3)),
+  );
+  if (heartbeat * 2 > visibility) {
+    problems.push(
+      `HEARTBEAT_INTERVAL_SECONDS (${heartbeat}) must be at most half of SQS_VISIBILITY_TIMEOUT_SECONDS (${visibility}) so the lease is renewed well before it expires`,
+    );
+  }
+
+  const chromaUrl =
+    first(env, "CHROMA_URL", "CHROMA_API_URL") ??
+    (first(env, "CHROMA_SERVER_HOST")
+      ? `http://${first(env, "CHROMA_SERVER_HOST")}:${first(env, "CHROMA_SERVER_PORT") ?? "8000"}`
+      : undefined);
+  if (chromaUrl) read("CHROMA_URL", url("CHROMA_URL"), chromaUrl, "");
+
+  const config: WorkerConfig = {
+    aws: {
+      region: first(env, "AWS_REGION", "AWS_DEFAULT_REGION") ?? "ap-northeast-2",
+      ...(endpoint ? { endpoint } : {}),
+      forcePathStyle: read("S3_FORCE_PATH_STYLE", bool("S3_FORCE_PATH_STYLE"), first(env, "S3_FORCE_PATH_STYLE"), Boolean(endpoint)),
+      ...(accessKeyId && secretAccessKey
+        ? {
+            credentials: {
+              accessKeyId,
+              secretAccessKey,
+              ...(first(env, "AWS_SESSION_TOKEN") ? { sessionToken: first(env, "AWS_SESSION_TOKEN") } : {}),
+            },
+          }
+        : {}),
+    },
+    queues: {
+      ...(requestUrl ? { requestUrl } : {}),
+      ...(resultUrl ? { resultUrl } : {}),
+      ...(deadLetterUrl ? { deadLetterUrl } : {}),
+    },
+    payloadBucket: first(env, "S3_PAYLOAD_BUCKET") ?? "taco5-graphnode-graphdata-s3",
+    ...(first(env, "S3_FILE_BUCKET") ? { fileBucket: first(env, "S3_FILE_BUCKET") } : {}),
+    loop: {
+      concurrency: read("WORKER_CONCURRENCY", int("WORKER_CONCURRENCY", 1, 500), first(env, "WORKER_CONCURRENCY"), 5),
+      waitTimeSeconds: read("SQS_WAIT_TIME_SECONDS", int("SQS_WAIT_TIME_SECONDS", 0, 20), first(env, "SQS_WAIT_TIME_SECONDS"), 20),
+      visibilityTimeoutSeconds: visibility,
+      heartbeatIntervalSeconds: heartbeat,
+      maxReceiveCount: read("MAX_RECEIVE_COUNT", int("MAX_RECEIVE_COUNT", 1, 1000), first(env, "MAX_RECEIVE_COUNT"), 4),
+      retryBaseDelaySeconds: read("RETRY_BASE_DELAY_SECONDS", int("RETRY_BASE_DELAY_SECONDS", 0, 43200), first(env, "RETRY_BASE_DELAY_SECONDS"), 15),
+      retryMaxDelaySeconds: read("RETRY_MAX_DELAY_SECONDS", int("RETRY_MAX_DELAY_SECONDS", 0, 43200), first(env, "RETRY_MAX_DELAY_SECONDS"), 900),
+      shutdownGraceSeconds: read("SHUTDOWN_GRACE_SECONDS", int("SHUTDOWN_GRACE_SECONDS", 0, 3600), first(env, "SHUTDOWN_GRACE_SECONDS"), 90),
+    },
+    cpuPoolSize: read("CPU_POOL_SIZE", int("CPU_POOL_SIZE", 1, 256), first(env, "CPU_POOL_SIZE"), Math.max(1, availableParallelism())),
+    http: {
+      port: read("HTTP_PORT", int("HTTP_PORT", 0, 65535), first(env, "HTTP_PORT", "METRICS_PORT"), 9464),
+      host: first(env, "HTTP_HOST") ?? "0.0.0.0",
+    },
+    logLevel: first(env, "LOG_LEVEL") ?? "info",
+    chroma: {
+      ...(chromaUrl ? { url: chromaUrl } : {}),
+      ...(first(env, "CHROMA_TENANT") ? { tenant: first(env, "CHROMA_TENANT") } : {}),
+      ...(first(env, "CHROMA_DATABASE") ? { database: first(env, "CHROMA_DATABASE") } : {}),
+      ...(first(env, "CHROMA_API_KEY") ? { apiKey: first(env, "CHROMA_API_KEY") } : {}),
+    },
+    mongo: {
+      ...(first(env, "MONGODB_URL", "MONGODB_URI") ? { url: first(env, "MONGODB_URL", "MONGODB_URI") } : {}),
+      ...(first(env, "MONGODB_DB_NAME") ? { dbName: first(env, "MONGODB_DB_NAME") } : {}),
+    },
+    ...(first(env, "ECS_AGENT_URI") ? { ecsAgentUri: first(env, "ECS_AGENT_URI") } : {}),
+    progressMinIntervalMs: read("PROGRESS_MIN_INTERVAL_MS", int("PROGRESS_MIN_INTERVAL_MS", 0, 600000), first(env, "PROGRESS_MIN_INTERVAL_MS"), 2000),
+    env,
+  };
+  if (config.loop.retryMaxDelaySeconds < config.loop.retryBaseDelaySeconds) {
+    problems.push("RETRY_MAX_DELAY_SECONDS must be at least RETRY_BASE_DELAY_SECONDS");
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
+}

@@ -1,0 +1,46 @@
+/**
+ * Error codes sent as `errorCode` in FAILED results, and the error type every layer throws.
+ * The backend ignores `errorCode` but shows `error` to end users, so `message` must be short,
+ * human-readable and free of secrets; details belong in logs only.
+ */
+
+export const ERROR_CODES = [
+  "VALIDATION_ERROR", // payload or input file does not match the contract
+  "UNKNOWN_TASK_TYPE",
+  "NOT_IMPLEMENTED", // task type registered but its pipeline does not exist yet
+  "INPUT_NOT_FOUND", // an S3 object or Mongo document the request names is missing
+  "INVALID_INPUT", // input exists but cannot be used (bad JSON, empty document, unsafe key)
+  "UNSUPPORTED_FILE",
+  "DOCUMENT_TOO_LARGE",
+  "EMBEDDING_MODEL_MISMATCH", // a vector collection built with another model/dimension
+  "STORAGE_ERROR",
+  "VECTOR_STORE_ERROR",
+  "LLM_ERROR",
+  "DATABASE_ERROR",
+  "RETRIES_EXHAUSTED", // a transient failure that outlived its allowed receives
+  "TIMEOUT",
+  "INTERNAL_ERROR",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** terminal: answer FAILED now. transient: let SQS redeliver with backoff until the receive budget ends. */
+export type ErrorKind = "terminal" | "transient";
+
+export class TaskError extends Error {
+  readonly code: ErrorCode;
+  readonly kind: ErrorKind;
+  constructor(code: ErrorCode, message: string, options: { kind?: ErrorKind; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = "TaskError";
+    this.code = code;
+    this.kind = options.kind ?? "terminal";
+  }
+}
+
+export function terminal(code: ErrorCode, message: string, cause?: unknown): TaskError {
+  return new TaskError(code, message, { kind: "terminal", cause });
+}
+
+export function transient(code: ErrorCode, message: string, cause?: unknown): TaskError {
+  return new TaskError(code, message, { kind: "transient", cause });
+}

@@ -1,0 +1,41 @@
+/**
+ * CPU-heavy pipeline entry points that run on the worker-thread pool (src/runtime/cpuPool.ts), keyed by
+ * name. Each job is a pure function of structured-cloneable input; progress goes out through `io`.
+ * Keep this the only list: the thread entry (src/runtime/cpuWorker.ts) dispatches on it.
+ */
+import type { GraphStage } from "./progress.js";
+
+export interface JobIO {
+  progress(stage: GraphStage, done: number, total: number): void;
+}
+
+export type CpuJob = (input: never, io: JobIO) => unknown;
+
+/**
+ * A deliberately CPU-bound job (a tight arithmetic loop for `ms` milliseconds) used by the runtime's tests and
+ * the queue benchmark to load both cores; it returns how many iterations it ran.
+ */
+function spin(input: { ms: number }, io: JobIO): { iterations: number } {
+  const end = Date.now() + input.ms;
+  let iterations = 0;
+  let x = 0;
+  let lastReport = 0;
+  while (Date.now() < end) {
+    for (let i = 0; i < 10_000; i++) x = (x * 1103515245 + 12345) % 2147483647;
+    iterations++;
+    const now = Date.now();
+    if (now - lastReport > 50) {
+      lastReport = now;
+      io.progress("embedding", Math.min(input.ms, input.ms - (end - now)), input.ms);
+    }
+  }
+  return { iterations: iterations + (x < 0 ? 1 : 0) };
+}
+
+export const cpuJobs = {
+  spin,
+} satisfies Record<string, CpuJob>;
+
+export type CpuJobName = keyof typeof cpuJobs;
+export type CpuJobInput<N extends CpuJobName> = Parameters<(typeof cpuJobs)[N]>[0];
+export type CpuJobOutput<N extends CpuJobName> = Awaited<ReturnType<(typeof cpuJobs)[N]>>;
