@@ -45,7 +45,10 @@ export class ConfigError extends Error {
 export interface WorkerConfig {
   aws: {
     region: string;
+    /** S3 endpoint (AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL), for emulators. */
     endpoint?: string;
+    /** SQS endpoint (AWS_ENDPOINT_URL_SQS, else AWS_ENDPOINT_URL). */
+    sqsEndpoint?: string;
     forcePathStyle: boolean;
     credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
   };
@@ -85,8 +88,11 @@ export function loadConfig(env: Env = process.env, opts: { requireQueues?: boole
     return fallback;
   };
 
-  const endpoint = first(env, "AWS_ENDPOINT_URL");
+  // The service-specific names are the AWS SDK's own convention; they let SQS and S3 live on different hosts.
+  const endpoint = first(env, "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL");
   if (endpoint) read("AWS_ENDPOINT_URL", url("AWS_ENDPOINT_URL"), endpoint, "");
+  const sqsEndpoint = first(env, "AWS_ENDPOINT_URL_SQS", "AWS_ENDPOINT_URL");
+  if (sqsEndpoint) read("AWS_ENDPOINT_URL_SQS", url("AWS_ENDPOINT_URL_SQS"), sqsEndpoint, "");
   const requestUrl = first(env, "AWS_SQS_REQUEST_QUEUE_URL", "SQS_REQUEST_QUEUE_URL");
   const resultUrl = first(env, "AWS_SQS_RESULT_QUEUE_URL", "SQS_RESULT_QUEUE_URL");
   const deadLetterUrl = first(env, "AWS_SQS_DLQ_URL", "SQS_DEAD_LETTER_QUEUE_URL", "SQS_DLQ_URL");
@@ -108,7 +114,7 @@ export function loadConfig(env: Env = process.env, opts: { requireQueues?: boole
     problems.push("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together");
   }
 
-  const visibility = read("SQS_VISIBILITY_TIMEOUT_SECONDS", int("SQS_VISIBILITY_TIMEOUT_SECONDS", 10, 43200), first(env, "SQS_VISIBILITY_TIMEOUT_SECONDS"), 120);
+  const visibility = read("SQS_VISIBILITY_TIMEOUT_SECONDS", int("SQS_VISIBILITY_TIMEOUT_SECONDS", 2, 43200), first(env, "SQS_VISIBILITY_TIMEOUT_SECONDS"), 120);
   const heartbeat = read(
     "HEARTBEAT_INTERVAL_SECONDS",
     int("HEARTBEAT_INTERVAL_SECONDS", 1, 43200),
@@ -132,6 +138,7 @@ export function loadConfig(env: Env = process.env, opts: { requireQueues?: boole
     aws: {
       region: first(env, "AWS_REGION", "AWS_DEFAULT_REGION") ?? "ap-northeast-2",
       ...(endpoint ? { endpoint } : {}),
+      ...(sqsEndpoint ? { sqsEndpoint } : {}),
       forcePathStyle: read("S3_FORCE_PATH_STYLE", bool("S3_FORCE_PATH_STYLE"), first(env, "S3_FORCE_PATH_STYLE"), Boolean(endpoint)),
       ...(accessKeyId && secretAccessKey
         ? {

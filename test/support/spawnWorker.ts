@@ -1,0 +1,34 @@
+/** Starts test/support/workerMain as a separate process (compiled JS, or the .ts source under tsx). */
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  ready: Promise<number>;
+  exited: Promise<number | null>;
+  output(): string;
+}
+
+export function spawnWorker(env: Record<string, string>): WorkerProcess {
+  const js = fileURLToPath(new URL("./workerMain.js", import.meta.url));
+  const args = existsSync(js) ? [js] : ["--import", "tsx", fileURLToPath(new URL("./workerMain.ts", import.meta.url))];
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  child.stderr?.on("data", (d) => {
+    out += d;
+  });
+  const ready = new Promise<number>((resolve, reject) => {
+    child.stdout?.on("data", (d) => {
+      out += d;
+      const m = /ready (\d+)/.exec(String(d));
+      if (m) resolve(Number(m[1]));
+    });
+    child.once("exit", (code) => reject(new Error(`worker exited early (${code}): ${out.slice(-2000)}`)));
+  });
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return { child, ready, exited, output: () => out };
+}
