@@ -8,10 +8,10 @@
  * fauxqs runs in a child process so the emulator does not share the consumers' event loop.
  */
 import { spawn } from "node:child_process";
-import { createRequire } from "node:module";
 import { createServer } from "node:net";
-import { dirname, join } from "node:path";
+import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { fileURLToPath } from "node:url";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { Consumer } from "sqs-consumer";
@@ -39,10 +39,11 @@ async function freePort(): Promise<number> {
 
 async function startFauxqsProcess() {
   const port = await freePort();
-  const require = createRequire(import.meta.url);
-  const cli = join(dirname(require.resolve("fauxqs/package.json")), "dist/cli.js");
+  // fauxqs does not export its package.json; its CLI sits next to the resolved entry point.
+  const entry = fileURLToPath(import.meta.resolve("fauxqs"));
+  const cli = join(entry.slice(0, entry.lastIndexOf("/dist/")), "dist/cli.js");
   const child = spawn(process.execPath, [cli], {
-    env: { ...process.env, FAUXQS_PORT: String(port), FAUXQS_LOGGER: "false", FAUXQS_HOST: "127.0.0.1" },
+    env: { ...process.env, FAUXQS_PORT: String(port), FAUXQS_LOGGER: "false" },
     stdio: "ignore",
   });
   const endpoint = `http://127.0.0.1:${port}`;
@@ -77,6 +78,8 @@ async function closedLoop(
   outstanding: number,
   start: (onDone: (sentAt: number) => void) => Promise<() => Promise<void>>,
 ): Promise<Stats> {
+  // Unique per run: the worker answers a repeated taskId from its stored result instead of running it.
+  const run = Math.random().toString(36).slice(2, 8);
   let seq = 0;
   let measuring = false;
   let stopped = false;
@@ -85,7 +88,7 @@ async function closedLoop(
     if (stopped) return;
     seq++;
     const body = JSON.stringify({
-      taskId: `task_bench_${seq}`,
+      taskId: `task_bench_${run}_${seq}`,
       taskType: "GRAPH_GENERATION_REQUEST",
       timestamp: new Date().toISOString(),
       payload: { userId: "bench", s3Key: "graph-generation/bench/", sentAt: Date.now() },
@@ -106,7 +109,12 @@ async function closedLoop(
   stopped = true;
   await stop();
   const sorted = latencies.slice().sort((a, b) => a - b);
-  return { perSecond: latencies.length / elapsed, p50: percentile(sorted, 50), p99: percentile(sorted, 99), done: latencies.length };
+  return {
+    perSecond: latencies.length / elapsed,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    done: latencies.length,
+  };
 }
 
 async function main() {
@@ -117,8 +125,11 @@ async function main() {
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   let q = 0;
   const queue = async () =>
-    (await sqs.send(new CreateQueueCommand({ QueueName: `bench-${q++}`, Attributes: { VisibilityTimeout: "60" } })))
-      .QueueUrl as string;
+    (
+      await sqs.send(
+        new CreateQueueCommand({ QueueName: `bench-${q++}`, Attributes: { VisibilityTimeout: "60" } }),
+      )
+    ).QueueUrl as string;
   const log = createLogger({ level: "silent" });
 
   const rows: string[] = [];
@@ -188,7 +199,11 @@ async function main() {
             await sqs.send(
               new SendMessageCommand({
                 QueueUrl: result,
-                MessageBody: JSON.stringify({ taskId: env.taskId, taskType: "GRAPH_GENERATION_RESULT", payload: { status: "COMPLETED" } }),
+                MessageBody: JSON.stringify({
+                  taskId: env.taskId,
+                  taskType: "GRAPH_GENERATION_RESULT",
+                  payload: { status: "COMPLETED" },
+                }),
               }),
             );
             cb(env.payload.sentAt);
@@ -208,11 +223,14 @@ async function main() {
       );
     }
   }
-  print("(* sqs-consumer has no concurrency knob: the number is the outstanding load offered to it, as to ours)");
+  print(
+    "(* sqs-consumer has no concurrency knob: the number is the outstanding load offered to it, as to ours)",
+  );
   for (const c of [1, 10, 50]) {
     const ours = results[`ours-${c}`];
     const theirs = results[`bbc-${c}`];
-    if (ours && theirs) print(`throughput ratio at concurrency ${c}: ${(ours.perSecond / theirs.perSecond).toFixed(2)}×`);
+    if (ours && theirs)
+      print(`throughput ratio at concurrency ${c}: ${(ours.perSecond / theirs.perSecond).toFixed(2)}×`);
   }
 
   // Event-loop delay on the main thread while CPU-heavy jobs run on both cores, with the loop polling.
@@ -225,7 +243,11 @@ async function main() {
       async run(payload, ctx) {
         await ctx.services.cpu.run("spin", { ms: 4000 }, { signal: ctx.signal });
         finished++;
-        return { userId: (payload as { userId: string }).userId, status: "COMPLETED", resultS3Key: "results/bench/g.json" };
+        return {
+          userId: (payload as { userId: string }).userId,
+          status: "COMPLETED",
+          resultS3Key: "results/bench/g.json",
+        };
       },
     };
     const config = loadConfig(

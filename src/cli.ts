@@ -12,7 +12,7 @@ import { ConfigError, loadConfig } from "./config.js";
 import { writeJsonSchemas } from "./contract/index.js";
 import { runEnvelopeLocally } from "./runtime/localRun.js";
 import { createLogger } from "./runtime/logger.js";
-import { stopOnSignals, startWorker } from "./runtime/worker.js";
+import { startWorker, stopOnSignals } from "./runtime/worker.js";
 
 const USAGE = `usage:
   graphnode-worker worker
@@ -33,7 +33,11 @@ async function commandWorker(): Promise<void> {
 }
 
 async function commandRun(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, options: { storage: { type: "string" } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { storage: { type: "string" } },
+    allowPositionals: true,
+  });
   const file = positionals[0];
   if (!file || !values.storage) fail(`run needs an envelope file and --storage <dir>\n${USAGE}`);
   let body: string;

@@ -114,7 +114,12 @@ export function loadConfig(env: Env = process.env, opts: { requireQueues?: boole
     problems.push("AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY must be set together");
   }
 
-  const visibility = read("SQS_VISIBILITY_TIMEOUT_SECONDS", int("SQS_VISIBILITY_TIMEOUT_SECONDS", 2, 43200), first(env, "SQS_VISIBILITY_TIMEOUT_SECONDS"), 120);
+  const visibility = read(
+    "SQS_VISIBILITY_TIMEOUT_SECONDS",
+    int("SQS_VISIBILITY_TIMEOUT_SECONDS", 2, 43200),
+    first(env, "SQS_VISIBILITY_TIMEOUT_SECONDS"),
+    120,
+  );
   const heartbeat = read(
     "HEARTBEAT_INTERVAL_SECONDS",
     int("HEARTBEAT_INTERVAL_SECONDS", 1, 43200),
@@ -139,7 +144,12 @@ export function loadConfig(env: Env = process.env, opts: { requireQueues?: boole
       region: first(env, "AWS_REGION", "AWS_DEFAULT_REGION") ?? "ap-northeast-2",
       ...(endpoint ? { endpoint } : {}),
       ...(sqsEndpoint ? { sqsEndpoint } : {}),
-      forcePathStyle: read("S3_FORCE_PATH_STYLE", bool("S3_FORCE_PATH_STYLE"), first(env, "S3_FORCE_PATH_STYLE"), Boolean(endpoint)),
+      forcePathStyle: read(
+        "S3_FORCE_PATH_STYLE",
+        bool("S3_FORCE_PATH_STYLE"),
+        first(env, "S3_FORCE_PATH_STYLE"),
+        Boolean(endpoint),
+      ),
       ...(accessKeyId && secretAccessKey
         ? {
             credentials: {
@@ -158,16 +168,51 @@ export function loadConfig(env: Env = process.env, opts: { requireQueues?: boole
     payloadBucket: first(env, "S3_PAYLOAD_BUCKET") ?? "taco5-graphnode-graphdata-s3",
     ...(first(env, "S3_FILE_BUCKET") ? { fileBucket: first(env, "S3_FILE_BUCKET") } : {}),
     loop: {
-      concurrency: read("WORKER_CONCURRENCY", int("WORKER_CONCURRENCY", 1, 500), first(env, "WORKER_CONCURRENCY"), 5),
-      waitTimeSeconds: read("SQS_WAIT_TIME_SECONDS", int("SQS_WAIT_TIME_SECONDS", 0, 20), first(env, "SQS_WAIT_TIME_SECONDS"), 20),
+      concurrency: read(
+        "WORKER_CONCURRENCY",
+        int("WORKER_CONCURRENCY", 1, 500),
+        first(env, "WORKER_CONCURRENCY"),
+        5,
+      ),
+      waitTimeSeconds: read(
+        "SQS_WAIT_TIME_SECONDS",
+        int("SQS_WAIT_TIME_SECONDS", 0, 20),
+        first(env, "SQS_WAIT_TIME_SECONDS"),
+        20,
+      ),
       visibilityTimeoutSeconds: visibility,
       heartbeatIntervalSeconds: heartbeat,
-      maxReceiveCount: read("MAX_RECEIVE_COUNT", int("MAX_RECEIVE_COUNT", 1, 1000), first(env, "MAX_RECEIVE_COUNT"), 4),
-      retryBaseDelaySeconds: read("RETRY_BASE_DELAY_SECONDS", int("RETRY_BASE_DELAY_SECONDS", 0, 43200), first(env, "RETRY_BASE_DELAY_SECONDS"), 15),
-      retryMaxDelaySeconds: read("RETRY_MAX_DELAY_SECONDS", int("RETRY_MAX_DELAY_SECONDS", 0, 43200), first(env, "RETRY_MAX_DELAY_SECONDS"), 900),
-      shutdownGraceSeconds: read("SHUTDOWN_GRACE_SECONDS", int("SHUTDOWN_GRACE_SECONDS", 0, 3600), first(env, "SHUTDOWN_GRACE_SECONDS"), 90),
+      maxReceiveCount: read(
+        "MAX_RECEIVE_COUNT",
+        int("MAX_RECEIVE_COUNT", 1, 1000),
+        first(env, "MAX_RECEIVE_COUNT"),
+        4,
+      ),
+      retryBaseDelaySeconds: read(
+        "RETRY_BASE_DELAY_SECONDS",
+        int("RETRY_BASE_DELAY_SECONDS", 0, 43200),
+        first(env, "RETRY_BASE_DELAY_SECONDS"),
+        15,
+      ),
+      retryMaxDelaySeconds: read(
+        "RETRY_MAX_DELAY_SECONDS",
+        int("RETRY_MAX_DELAY_SECONDS", 0, 43200),
+        first(env, "RETRY_MAX_DELAY_SECONDS"),
+        900,
+      ),
+      shutdownGraceSeconds: read(
+        "SHUTDOWN_GRACE_SECONDS",
+        int("SHUTDOWN_GRACE_SECONDS", 0, 3600),
+        first(env, "SHUTDOWN_GRACE_SECONDS"),
+        90,
+      ),
     },
-    cpuPoolSize: read("CPU_POOL_SIZE", int("CPU_POOL_SIZE", 1, 256), first(env, "CPU_POOL_SIZE"), Math.max(1, availableParallelism())),
+    cpuPoolSize: read(
+      "CPU_POOL_SIZE",
+      int("CPU_POOL_SIZE", 1, 256),
+      first(env, "CPU_POOL_SIZE"),
+      Math.max(1, availableParallelism()),
+    ),
     http: {
       port: read("HTTP_PORT", int("HTTP_PORT", 0, 65535), first(env, "HTTP_PORT", "METRICS_PORT"), 9464),
       host: first(env, "HTTP_HOST") ?? "0.0.0.0",
@@ -184,7 +229,12 @@ export function loadConfig(env: Env = process.env, opts: { requireQueues?: boole
       ...(first(env, "MONGODB_DB_NAME") ? { dbName: first(env, "MONGODB_DB_NAME") } : {}),
     },
     ...(first(env, "ECS_AGENT_URI") ? { ecsAgentUri: first(env, "ECS_AGENT_URI") } : {}),
-    progressMinIntervalMs: read("PROGRESS_MIN_INTERVAL_MS", int("PROGRESS_MIN_INTERVAL_MS", 0, 600000), first(env, "PROGRESS_MIN_INTERVAL_MS"), 2000),
+    progressMinIntervalMs: read(
+      "PROGRESS_MIN_INTERVAL_MS",
+      int("PROGRESS_MIN_INTERVAL_MS", 0, 600000),
+      first(env, "PROGRESS_MIN_INTERVAL_MS"),
+      2000,
+    ),
     env,
   };
   if (config.loop.retryMaxDelaySeconds < config.loop.retryBaseDelaySeconds) {

@@ -4,13 +4,16 @@
  */
 import {
   ChangeMessageVisibilityCommand,
+  DeleteMessageBatchCommand,
   DeleteMessageCommand,
   type Message,
   ReceiveMessageCommand,
+  SendMessageBatchCommand,
   SendMessageCommand,
   SQSClient,
   type SQSClientConfig,
 } from "@aws-sdk/client-sqs";
+import { type BatchEntryResult, MicroBatcher } from "./sqsBatcher.js";
 
 export interface ReceivedMessage {
   messageId: string;
@@ -23,7 +26,12 @@ export interface ReceivedMessage {
 export interface QueueClient {
   receive(
     queueUrl: string,
-    opts: { maxMessages: number; waitTimeSeconds: number; visibilityTimeoutSeconds: number; signal?: AbortSignal },
+    opts: {
+      maxMessages: number;
+      waitTimeSeconds: number;
+      visibilityTimeoutSeconds: number;
+      signal?: AbortSignal;
+    },
   ): Promise<ReceivedMessage[]>;
   delete(queueUrl: string, receiptHandle: string): Promise<void>;
   changeVisibility(queueUrl: string, receiptHandle: string, seconds: number): Promise<void>;
@@ -45,7 +53,78 @@ function toReceived(m: Message): ReceivedMessage | null {
   };
 }
 
-export function createQueueClient(client: SQSClient): QueueClient {
+export interface QueueClientOptions {
+  /**
+   * Sends and deletes made within this window are grouped into batch calls (0 disables batching).
+   * Results are small, so a batch of 10 stays far below SQS's request size limit; bodies above 64 KiB go alone.
+   */
+  batchWindowMs?: number;
+}
+
+const BATCHABLE_BODY_BYTES = 64 * 1024;
+
+function entryErrors(
+  failed: { Id?: string; Code?: string; Message?: string }[] | undefined,
+  ids: string[],
+): BatchEntryResult[] {
+  const errors = new Map(
+    (failed ?? []).map((f) => [f.Id ?? "", new Error(`${f.Code ?? "Error"}: ${f.Message ?? ""}`)]),
+  );
+  return ids.map((id) => {
+    const error = errors.get(id);
+    return error ? { id, error } : { id };
+  });
+}
+
+export function createQueueClient(client: SQSClient, opts: QueueClientOptions = {}): QueueClient {
+  const windowMs = opts.batchWindowMs ?? 5;
+  const senders = new Map<string, MicroBatcher<string>>();
+  const deleters = new Map<string, MicroBatcher<string>>();
+  const sender = (queueUrl: string) => {
+    let b = senders.get(queueUrl);
+    if (!b) {
+      b = new MicroBatcher<string>(
+        async (entries) => {
+          const out = await client.send(
+            new SendMessageBatchCommand({
+              QueueUrl: queueUrl,
+              Entries: entries.map((e) => ({ Id: e.id, MessageBody: e.item })),
+            }),
+          );
+          return entryErrors(
+            out.Failed,
+            entries.map((e) => e.id),
+          );
+        },
+        { windowMs, maxBatch: 10 },
+      );
+      senders.set(queueUrl, b);
+    }
+    return b;
+  };
+  const deleter = (queueUrl: string) => {
+    let b = deleters.get(queueUrl);
+    if (!b) {
+      b = new MicroBatcher<string>(
+        async (entries) => {
+          const out = await client.send(
+            new DeleteMessageBatchCommand({
+              QueueUrl: queueUrl,
+              Entries: entries.map((e) => ({ Id: e.id, ReceiptHandle: e.item })),
+            }),
+          );
+          return entryErrors(
+            out.Failed,
+            entries.map((e) => e.id),
+          );
+        },
+        { windowMs, maxBatch: 10 },
+      );
+      deleters.set(queueUrl, b);
+    }
+    return b;
+  };
+
   return {
     async receive(queueUrl, opts) {
       const out = await client.send(
@@ -63,7 +142,11 @@ export function createQueueClient(client: SQSClient): QueueClient {
       return (out.Messages ?? []).map(toReceived).filter((m): m is ReceivedMessage => m !== null);
     },
     async delete(queueUrl, receiptHandle) {
-      await client.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle }));
+      if (windowMs <= 0) {
+        await client.send(new DeleteMessageCommand({ QueueUrl: queueUrl, ReceiptHandle: receiptHandle }));
+        return;
+      }
+      await deleter(queueUrl).add(receiptHandle);
     },
     async changeVisibility(queueUrl, receiptHandle, seconds) {
       await client.send(
@@ -75,7 +158,11 @@ export function createQueueClient(client: SQSClient): QueueClient {
       );
     },
     async send(queueUrl, body) {
-      await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+      if (windowMs <= 0 || Buffer.byteLength(body) > BATCHABLE_BODY_BYTES) {
+        await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+        return;
+      }
+      await sender(queueUrl).add(body);
     },
   };
 }

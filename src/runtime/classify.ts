@@ -66,7 +66,11 @@ export function classifyError(err: unknown): Classified {
       (typeof status === "number" && (status === 429 || status >= 500)) ||
       (e.code && NETWORK_CODES.has(e.code))
     ) {
-      return { kind: "transient", code: "STORAGE_ERROR", message: "a storage or network service was unavailable" };
+      return {
+        kind: "transient",
+        code: "STORAGE_ERROR",
+        message: "a storage or network service was unavailable",
+      };
     }
     if (e.cause && e.cause !== err) {
       const inner = classifyError(e.cause);

@@ -6,7 +6,7 @@
  * one is configured, else they are left to the queue's redrive policy (logged and counted).
  */
 import type { QueueClient, ReceivedMessage } from "../infra/sqs.js";
-import { Lease, errorSummary } from "./lease.js";
+import { errorSummary, Lease } from "./lease.js";
 import type { Logger } from "./logger.js";
 import type { WorkerMetrics } from "./metrics.js";
 import type { OutgoingEnvelope, TaskOutcome, TaskRunner } from "./taskRunner.js";
@@ -148,7 +148,9 @@ export class SqsConsumer {
     const abort = new AbortController();
     const key = m.receiptHandle;
     const done = this.handle(m, abort.signal)
-      .catch((err) => this.opts.log.error({ err: errorSummary(err), messageId: m.messageId }, "message handling crashed"))
+      .catch((err) =>
+        this.opts.log.error({ err: errorSummary(err), messageId: m.messageId }, "message handling crashed"),
+      )
       .finally(() => {
         this.tasks.delete(key);
         this.inFlight--;
@@ -191,19 +193,28 @@ export class SqsConsumer {
         if (!sent) return; // not deleted: the redelivery replays the stored result
         await queue
           .delete(requestQueueUrl, m.receiptHandle)
-          .catch((err) => log.warn({ err: errorSummary(err), taskId: outcome.envelope.taskId }, "could not delete the request"));
+          .catch((err) =>
+            log.warn(
+              { err: errorSummary(err), taskId: outcome.envelope.taskId },
+              "could not delete the request",
+            ),
+          );
         return;
       }
       case "retry":
         this.opts.metrics?.duration.observe({ type: outcome.taskType, status: "RETRY" }, seconds);
         await queue
           .changeVisibility(requestQueueUrl, m.receiptHandle, outcome.delaySeconds)
-          .catch((err) => log.warn({ err: errorSummary(err), taskId: outcome.taskId }, "could not schedule the retry"));
+          .catch((err) =>
+            log.warn({ err: errorSummary(err), taskId: outcome.taskId }, "could not schedule the retry"),
+          );
         return;
       case "released":
         await queue
           .changeVisibility(requestQueueUrl, m.receiptHandle, 0)
-          .catch((err) => log.warn({ err: errorSummary(err), taskId: outcome.taskId }, "could not release the request"));
+          .catch((err) =>
+            log.warn({ err: errorSummary(err), taskId: outcome.taskId }, "could not release the request"),
+          );
         return;
       case "poison":
         await this.handlePoison(m, outcome.reason);
@@ -218,7 +229,10 @@ export class SqsConsumer {
         await this.opts.queue.send(this.opts.resultQueueUrl, body);
         return true;
       } catch (err) {
-        this.opts.log.warn({ err: errorSummary(err), taskId: envelope.taskId, attempt }, "sending the result failed");
+        this.opts.log.warn(
+          { err: errorSummary(err), taskId: envelope.taskId, attempt },
+          "sending the result failed",
+        );
         await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
       }
     }
@@ -246,12 +260,18 @@ export class SqsConsumer {
         log.error({ messageId: m.messageId, reason }, "unreadable request moved to the dead-letter queue");
         return;
       } catch (err) {
-        log.error({ err: errorSummary(err), messageId: m.messageId }, "could not dead-letter an unreadable request");
+        log.error(
+          { err: errorSummary(err), messageId: m.messageId },
+          "could not dead-letter an unreadable request",
+        );
       }
     }
     // No DLQ (or it failed): leave the message; the queue's redrive policy moves it after maxReceiveCount.
     this.opts.metrics?.poison.inc({ action: "left_for_redrive" });
-    log.error({ messageId: m.messageId, reason, receiveCount: m.receiveCount }, "unreadable request left for the queue's redrive policy");
+    log.error(
+      { messageId: m.messageId, reason, receiveCount: m.receiveCount },
+      "unreadable request left for the queue's redrive policy",
+    );
   }
 
   /**

@@ -33,7 +33,9 @@ export function createEcsProtection(opts: {
         const res = await doFetch(url, {
           method: "PUT",
           headers: { "content-type": "application/json" },
-          body: JSON.stringify(enabled ? { ProtectionEnabled: true, ExpiresInMinutes: expires } : { ProtectionEnabled: false }),
+          body: JSON.stringify(
+            enabled ? { ProtectionEnabled: true, ExpiresInMinutes: expires } : { ProtectionEnabled: false },
+          ),
           signal: AbortSignal.timeout(5000),
         });
         if (!res.ok) throw new Error(`ECS agent answered ${res.status}`);

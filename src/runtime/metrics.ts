@@ -1,6 +1,6 @@
 /** Prometheus metrics of the worker (served on /metrics by health.ts). One registry per worker instance. */
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from "prom-client";
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
 
 export interface WorkerMetrics {
   registry: Registry;

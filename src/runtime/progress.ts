@@ -65,8 +65,17 @@ export function createProgressReporter(opts: {
       current.lastPercent = percent;
       const elapsed = (t - current.startedAt) / 1000;
       const etaSeconds =
-        percent >= 100 ? 0 : fraction > 0.02 ? Math.max(0, Math.round((elapsed / fraction) * (1 - fraction))) : null;
-      enqueue({ userId: opts.userId, currentStage: stageLabel(stage, percent), progressPercent: percent, etaSeconds });
+        percent >= 100
+          ? 0
+          : fraction > 0.02
+            ? Math.max(0, Math.round((elapsed / fraction) * (1 - fraction)))
+            : null;
+      enqueue({
+        userId: opts.userId,
+        currentStage: stageLabel(stage, percent),
+        progressPercent: percent,
+        etaSeconds,
+      });
     },
     async close() {
       closed = true;

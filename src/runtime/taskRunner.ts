@@ -10,8 +10,14 @@
  *
  * Used by the SQS consumer (consumer.ts) and by the one-shot `graphnode-worker run` command.
  */
-import { buildFailedPayload, parseEnvelope, requestPayloadSchemas, resultPayloadSchemas } from "../contract/index.js";
+
 import type { ErrorCode } from "../contract/errors.js";
+import {
+  buildFailedPayload,
+  parseEnvelope,
+  requestPayloadSchemas,
+  resultPayloadSchemas,
+} from "../contract/index.js";
 import {
   canonicalRequestType,
   isRequestTaskType,
@@ -25,7 +31,7 @@ import { errorSummary } from "./lease.js";
 import type { Logger } from "./logger.js";
 import type { WorkerMetrics } from "./metrics.js";
 import { createProgressReporter, type ProgressPayload } from "./progress.js";
-import type { ResultRecords } from "./resultRecords.js";
+import type { ResultRecord, ResultRecords } from "./resultRecords.js";
 
 export interface OutgoingEnvelope {
   taskId: string;
@@ -85,6 +91,8 @@ function userIdOf(payload: unknown): string | undefined {
 export class TaskRunner {
   /** taskIds running in this process: a duplicate waits for the first, then is answered from its record. */
   private readonly running = new Map<string, Promise<unknown>>();
+  /** The last results produced in this process (bounded), so a duplicate here costs no storage round trip. */
+  private readonly recent = new Map<string, ResultRecord>();
 
   constructor(private readonly opts: TaskRunnerOptions) {}
 
@@ -99,7 +107,14 @@ export class TaskRunner {
 
     const previous = this.running.get(taskId);
     if (previous) await previous.catch(() => undefined);
-    const work = this.runOnce(taskId, taskType, rawPayload, parsed.ok ? undefined : parsed.reason, meta);
+    const work = this.runOnce(
+      taskId,
+      taskType,
+      rawPayload,
+      parsed.ok ? undefined : parsed.reason,
+      meta,
+      Boolean(previous),
+    );
     this.running.set(taskId, work);
     try {
       return await work;
@@ -114,6 +129,7 @@ export class TaskRunner {
     rawPayload: unknown,
     envelopeProblem: string | undefined,
     meta: RunMeta,
+    hadTwin: boolean,
   ): Promise<TaskOutcome> {
     const userId = userIdOf(rawPayload);
     const log = this.opts.log.child({ taskId, taskType, ...(userId ? { userId } : {}) });
@@ -124,7 +140,14 @@ export class TaskRunner {
       return this.finish(log, taskId, taskType, this.unknownTypeFailure(taskType, rawPayload));
     }
     if (envelopeProblem !== undefined) {
-      return this.fail(log, taskId, taskType, rawPayload, "VALIDATION_ERROR", `invalid request: ${envelopeProblem}`);
+      return this.fail(
+        log,
+        taskId,
+        taskType,
+        rawPayload,
+        "VALIDATION_ERROR",
+        `invalid request: ${envelopeProblem}`,
+      );
     }
 
     const schema = requestPayloadSchemas[taskType];
@@ -132,22 +155,42 @@ export class TaskRunner {
     if (!validated.success) {
       const where = validated.error.issues
         .slice(0, 3)
-        .map((i: { path: PropertyKey[]; message: string }) => `${i.path.length ? i.path.join(".") : "payload"}: ${i.message}`)
+        .map(
+          (i: { path: PropertyKey[]; message: string }) =>
+            `${i.path.length ? i.path.join(".") : "payload"}: ${i.message}`,
+        )
         .join("; ");
       log.warn({ issues: validated.error.issues.slice(0, 10) }, "request payload failed validation");
-      return this.fail(log, taskId, taskType, rawPayload, "VALIDATION_ERROR", `invalid request payload (${where})`);
+      return this.fail(
+        log,
+        taskId,
+        taskType,
+        rawPayload,
+        "VALIDATION_ERROR",
+        `invalid request payload (${where})`,
+      );
     }
 
     // Idempotency: a request whose final result was already produced is answered again from the record.
+    // The stored record is looked up for redeliveries (receive count > 1) and for a twin that just ran in this
+    // process; a first delivery skips that round trip (a concurrent duplicate on another worker could not be
+    // caught by it anyway, since neither run has finished).
     try {
-      const record = await this.opts.records.get(taskId);
+      const record =
+        this.recent.get(taskId) ??
+        (meta.receiveCount > 1 || hadTwin ? await this.opts.records.get(taskId) : null);
       if (record) {
         log.info("replaying the stored result of an earlier delivery");
         this.opts.metrics?.replayed.inc({ type: taskType });
         const status = record.payload.status === "FAILED" ? "FAILED" : "COMPLETED";
         return {
           kind: "result",
-          envelope: { taskId, taskType: record.resultType, payload: record.payload, timestamp: monotonicTimestamp() },
+          envelope: {
+            taskId,
+            taskType: record.resultType,
+            payload: record.payload,
+            timestamp: monotonicTimestamp(),
+          },
           status,
           replayed: true,
           taskType,
@@ -159,7 +202,14 @@ export class TaskRunner {
 
     const handler = this.opts.handlers.get(canonicalRequestType(taskType));
     if (!handler) {
-      return this.fail(log, taskId, taskType, rawPayload, "NOT_IMPLEMENTED", `${taskType} is not supported by this worker`);
+      return this.fail(
+        log,
+        taskId,
+        taskType,
+        rawPayload,
+        "NOT_IMPLEMENTED",
+        `${taskType} is not supported by this worker`,
+      );
     }
 
     const reporter =
@@ -168,7 +218,12 @@ export class TaskRunner {
             userId: userId ?? "",
             minIntervalMs: this.opts.progressMinIntervalMs,
             send: async (p: ProgressPayload) =>
-              meta.sendProgress?.({ taskId, taskType: "GRAPH_GENERATION_PROGRESS", payload: { ...p }, timestamp: monotonicTimestamp() }),
+              meta.sendProgress?.({
+                taskId,
+                taskType: "GRAPH_GENERATION_PROGRESS",
+                payload: { ...p },
+                timestamp: monotonicTimestamp(),
+              }),
             onError: (err) => log.warn({ err: errorSummary(err) }, "progress message not sent"),
           })
         : undefined;
@@ -194,8 +249,18 @@ export class TaskRunner {
       const resultType = RESULT_TYPE_FOR[taskType];
       const checked = resultPayloadSchemas[resultType].safeParse(result);
       if (!checked.success) {
-        log.error({ issues: checked.error.issues.slice(0, 10) }, "handler produced a result that breaks the contract");
-        return this.fail(log, taskId, taskType, rawPayload, "INTERNAL_ERROR", "the worker produced an invalid result");
+        log.error(
+          { issues: checked.error.issues.slice(0, 10) },
+          "handler produced a result that breaks the contract",
+        );
+        return this.fail(
+          log,
+          taskId,
+          taskType,
+          rawPayload,
+          "INTERNAL_ERROR",
+          "the worker produced an invalid result",
+        );
       }
       log.info({ ms: Date.now() - started }, "task completed");
       return this.finish(log, taskId, taskType, {
@@ -219,7 +284,10 @@ export class TaskRunner {
   ): Promise<TaskOutcome> {
     if (meta.signal.aborted) return this.released(log, taskId, taskType);
     const c = classifyError(err);
-    log.warn({ err: errorSummary(err), kind: c.kind, code: c.code, receiveCount: meta.receiveCount }, "task failed");
+    log.warn(
+      { err: errorSummary(err), kind: c.kind, code: c.code, receiveCount: meta.receiveCount },
+      "task failed",
+    );
     if (c.kind === "transient") {
       if (meta.receiveCount < this.opts.maxReceiveCount) {
         const delaySeconds = retryDelaySeconds(
@@ -268,13 +336,21 @@ export class TaskRunner {
 
   private unknownTypeFailure(taskType: string, rawPayload: unknown) {
     // No result type exists for an unknown request; answer on the name the backend would pair with it.
-    const resultType = taskType.endsWith("_REQUEST") ? taskType.replace(/_REQUEST$/, "_RESULT") : `${taskType}_RESULT`;
+    const resultType = taskType.endsWith("_REQUEST")
+      ? taskType.replace(/_REQUEST$/, "_RESULT")
+      : `${taskType}_RESULT`;
     const microscope = taskType.startsWith("MICROSCOPE_");
     const p = (rawPayload && typeof rawPayload === "object" ? rawPayload : {}) as Record<string, unknown>;
     const str = (v: unknown) => (typeof v === "string" ? v : "");
     const error = `unsupported task type: ${taskType.slice(0, 80)}`;
     const payload = microscope
-      ? { user_id: str(p.user_id), group_id: str(p.group_id), status: "FAILED", error, errorCode: "UNKNOWN_TASK_TYPE" }
+      ? {
+          user_id: str(p.user_id),
+          group_id: str(p.group_id),
+          status: "FAILED",
+          error,
+          errorCode: "UNKNOWN_TASK_TYPE",
+        }
       : { userId: str(p.userId ?? p.user_id), status: "FAILED", error, errorCode: "UNKNOWN_TASK_TYPE" };
     return { resultType, payload, status: "FAILED" as const, code: "UNKNOWN_TASK_TYPE" as const };
   }
@@ -283,11 +359,25 @@ export class TaskRunner {
     log: Logger,
     taskId: string,
     taskType: string,
-    r: { resultType: string; payload: Record<string, unknown>; status: "COMPLETED" | "FAILED"; code?: ErrorCode },
+    r: {
+      resultType: string;
+      payload: Record<string, unknown>;
+      status: "COMPLETED" | "FAILED";
+      code?: ErrorCode;
+    },
   ): Promise<TaskOutcome> {
     // Stored before it is sent: if sending or deleting fails, the redelivery re-sends this same result.
+    const record: ResultRecord = {
+      taskId,
+      taskType,
+      resultType: r.resultType,
+      payload: r.payload,
+      completedAt: new Date().toISOString(),
+    };
+    this.recent.set(taskId, record);
+    if (this.recent.size > 2000) this.recent.delete(this.recent.keys().next().value as string);
     await this.opts.records
-      .put({ taskId, taskType, resultType: r.resultType, payload: r.payload, completedAt: new Date().toISOString() })
+      .put(record)
       .catch((err) => log.warn({ err: errorSummary(err) }, "could not store the result record"));
     if (r.status === "COMPLETED") this.opts.metrics?.completed.inc({ type: taskType });
     else this.opts.metrics?.failed.inc({ type: taskType, code: r.code ?? "INTERNAL_ERROR" });

@@ -51,15 +51,24 @@ export function lazyVectorStore(config: WorkerConfig): () => Promise<VectorStore
   };
 }
 
-export async function startWorker(config: WorkerConfig, log: Logger, deps: WorkerDeps = {}): Promise<RunningWorker> {
+export async function startWorker(
+  config: WorkerConfig,
+  log: Logger,
+  deps: WorkerDeps = {},
+): Promise<RunningWorker> {
   const { requestUrl, resultUrl, deadLetterUrl } = config.queues;
   if (!requestUrl || !resultUrl) throw new Error("the request and result queue URLs are required");
   const awsClientConfig = {
     region: config.aws.region,
-    ...(config.aws.endpoint ? { endpoint: config.aws.endpoint } : {}),
+    ...(config.aws.sqsEndpoint ? { endpoint: config.aws.sqsEndpoint } : {}),
     ...(config.aws.credentials ? { credentials: config.aws.credentials } : {}),
   };
-  const queue = deps.queue ?? createQueueClient(createSqsClient(awsClientConfig));
+  // Batching sends/deletes pays off only when several tasks finish close together.
+  const queue =
+    deps.queue ??
+    createQueueClient(createSqsClient(awsClientConfig), {
+      batchWindowMs: config.loop.concurrency > 1 ? 5 : 0,
+    });
   const storage =
     deps.storage ??
     createS3Storage({
@@ -115,7 +124,9 @@ export async function startWorker(config: WorkerConfig, log: Logger, deps: Worke
       live: () => {
         const last = consumer.lastPoll || startedAt;
         // Busy at full concurrency is not wedged; an idle loop that stopped polling is.
-        return stopping || consumer.activeTasks >= config.loop.concurrency || Date.now() - last < wedgedAfterMs;
+        return (
+          stopping || consumer.activeTasks >= config.loop.concurrency || Date.now() - last < wedgedAfterMs
+        );
       },
       ready: () => !stopping && consumer.isRunning,
     },

@@ -13,13 +13,19 @@ test("TaskErrors keep their kind and code", () => {
 });
 
 test("AWS-style throttling, 5xx and network errors are transient", () => {
-  const throttled = Object.assign(new Error("slow down"), { name: "SlowDown", $metadata: { httpStatusCode: 503 } });
+  const throttled = Object.assign(new Error("slow down"), {
+    name: "SlowDown",
+    $metadata: { httpStatusCode: 503 },
+  });
   assert.equal(classifyError(throttled).kind, "transient");
   const reset = Object.assign(new Error("socket hang up"), { code: "ECONNRESET" });
   assert.equal(classifyError(reset).kind, "transient");
   const wrapped = new Error("outer", { cause: Object.assign(new Error("inner"), { code: "ECONNREFUSED" }) });
   assert.equal(classifyError(wrapped).kind, "transient");
-  const forbidden = Object.assign(new Error("denied"), { name: "AccessDenied", $metadata: { httpStatusCode: 403 } });
+  const forbidden = Object.assign(new Error("denied"), {
+    name: "AccessDenied",
+    $metadata: { httpStatusCode: 403 },
+  });
   assert.equal(classifyError(forbidden).kind, "terminal");
 });
 
@@ -32,7 +38,10 @@ test("unknown errors become a generic terminal message without their text (it ma
 });
 
 test("TaskError messages are cut to one short line and scrubbed of key-like strings", () => {
-  const long = new TaskError("INVALID_INPUT", `first line with sk-abcdefghijklmnopqrstu ${"x".repeat(400)}\nsecond line`);
+  const long = new TaskError(
+    "INVALID_INPUT",
+    `first line with sk-abcdefghijklmnopqrstu ${"x".repeat(400)}\nsecond line`,
+  );
   const c = classifyError(long);
   assert.ok(c.message.length <= 300);
   assert.ok(!c.message.includes("second line"));
@@ -45,7 +54,13 @@ test("retry delays grow exponentially, are capped and jittered within ±20%", ()
   assert.equal(retryDelaySeconds(2, 10, 900, mid), 20);
   assert.equal(retryDelaySeconds(3, 10, 900, mid), 40);
   assert.equal(retryDelaySeconds(20, 10, 900, mid), 900);
-  assert.equal(retryDelaySeconds(1, 10, 900, () => 0), 8);
-  assert.equal(retryDelaySeconds(1, 10, 900, () => 1), 12);
+  assert.equal(
+    retryDelaySeconds(1, 10, 900, () => 0),
+    8,
+  );
+  assert.equal(
+    retryDelaySeconds(1, 10, 900, () => 1),
+    12,
+  );
   assert.ok(retryDelaySeconds(30, 10, 900, () => 1) <= 900);
 });

@@ -28,7 +28,11 @@ test("scale-in protection is turned on while tasks run and off when idle, once p
   await p.flush();
   server.close();
   assert.deepEqual(calls, [
-    { method: "PUT", url: "/task-protection/v1/state", body: { ProtectionEnabled: true, ExpiresInMinutes: 30 } },
+    {
+      method: "PUT",
+      url: "/task-protection/v1/state",
+      body: { ProtectionEnabled: true, ExpiresInMinutes: 30 },
+    },
     { method: "PUT", url: "/task-protection/v1/state", body: { ProtectionEnabled: false } },
   ]);
 });

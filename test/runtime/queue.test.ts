@@ -47,7 +47,10 @@ for (const backend of backends) {
       deps: Parameters<typeof startWorker>[2] = {},
     ) {
       const config = loadConfig(workerEnv(env, queues, extra), { requireQueues: true });
-      const w = await startWorker(config, log, { handlers: createHandlerRegistry([scriptedHandler()]), ...deps });
+      const w = await startWorker(config, log, {
+        handlers: createHandlerRegistry([scriptedHandler()]),
+        ...deps,
+      });
       workers.push(w);
       return w;
     }
@@ -95,7 +98,11 @@ for (const backend of backends) {
       await stopAll();
       const order = results.map((r) => r.taskId);
       assert.equal(order.length, 21);
-      assert.equal(order.at(-1), slow.taskId, "every fast task finished while the slow one was still running");
+      assert.equal(
+        order.at(-1),
+        slow.taskId,
+        "every fast task finished while the slow one was still running",
+      );
       assert.equal(new Set(order).size, 21);
     });
 
@@ -104,15 +111,30 @@ for (const backend of backends) {
       const result = await env.createQueue("res");
       await worker({ request, result });
       const ts = new Date().toISOString();
-      await env.send(request, { taskId: "x_1", taskType: "REINDEX_EVERYTHING_REQUEST", timestamp: ts, payload: { userId: "u1" } });
-      await env.send(request, { taskId: "task_u1_bad", taskType: "GRAPH_GENERATION_REQUEST", timestamp: ts, payload: { s3Key: 7 } });
+      await env.send(request, {
+        taskId: "x_1",
+        taskType: "REINDEX_EVERYTHING_REQUEST",
+        timestamp: ts,
+        payload: { userId: "u1" },
+      });
+      await env.send(request, {
+        taskId: "task_u1_bad",
+        taskType: "GRAPH_GENERATION_REQUEST",
+        timestamp: ts,
+        payload: { s3Key: 7 },
+      });
       await env.send(request, {
         taskId: "task_microscope_node_u1_01J0000000000000000000000B_block",
         taskType: "MICROSCOPE_INGEST_FROM_NODE_REQUEST",
         timestamp: ts,
         payload: { user_id: "u1", group_id: "g1", node_type: "folder" },
       });
-      await env.send(request, { taskId: "task_u1_nopayload", taskType: "ADD_NODE_REQUEST", timestamp: ts, payload: "oops" });
+      await env.send(request, {
+        taskId: "task_u1_nopayload",
+        taskType: "ADD_NODE_REQUEST",
+        timestamp: ts,
+        payload: "oops",
+      });
       await env.send(request, {
         taskId: "q_1",
         taskType: "MICROSCOPE_QUERY_REQUEST",
@@ -130,14 +152,23 @@ for (const backend of backends) {
       assert.equal(p("task_u1_bad").status, "FAILED");
       assert.equal(p("task_u1_bad").errorCode, "VALIDATION_ERROR");
       const micro = p("task_microscope_node_u1_01J0000000000000000000000B_block");
-      assert.equal(byId.get("task_microscope_node_u1_01J0000000000000000000000B_block")?.taskType, "MICROSCOPE_INGEST_FROM_NODE_RESULT");
-      assert.deepEqual([micro.user_id, micro.group_id, micro.status, micro.errorCode], ["u1", "g1", "FAILED", "VALIDATION_ERROR"]);
+      assert.equal(
+        byId.get("task_microscope_node_u1_01J0000000000000000000000B_block")?.taskType,
+        "MICROSCOPE_INGEST_FROM_NODE_RESULT",
+      );
+      assert.deepEqual(
+        [micro.user_id, micro.group_id, micro.status, micro.errorCode],
+        ["u1", "g1", "FAILED", "VALIDATION_ERROR"],
+      );
       assert.equal(p("task_u1_nopayload").status, "FAILED");
       assert.equal(byId.get("task_u1_nopayload")?.taskType, "ADD_NODE_RESULT");
       assert.equal(p("q_1").errorCode, "NOT_IMPLEMENTED");
       for (const r of results) {
         const error = (r.payload as { error: string }).error;
-        assert.ok(error.length > 0 && error.length <= 300 && !error.includes("\n    at "), `short error: ${error}`);
+        assert.ok(
+          error.length > 0 && error.length <= 300 && !error.includes("\n    at "),
+          `short error: ${error}`,
+        );
         assert.match(r.timestamp as string, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
       }
       assert.deepEqual(await env.depth(request), { visible: 0, inFlight: 0 });
@@ -155,7 +186,10 @@ for (const backend of backends) {
       await stopAll();
       assert.equal(dead.length, 3);
       const bodies = dead.map((d) => d.body).sort();
-      assert.deepEqual(bodies, ['{"hello":"world"}', '{"taskId":"t-no-type","payload":{}}', "this is not json"].sort());
+      assert.deepEqual(
+        bodies,
+        ['{"hello":"world"}', '{"taskId":"t-no-type","payload":{}}', "this is not json"].sort(),
+      );
       for (const d of dead) assert.ok(typeof d.reason === "string" && (d.reason as string).length > 0);
       assert.deepEqual(await env.depth(request), { visible: 0, inFlight: 0 });
       assert.deepEqual(await env.depth(result), { visible: 0, inFlight: 0 });
@@ -164,7 +198,10 @@ for (const backend of backends) {
     test("without a dead-letter queue an unreadable body is left for the redrive policy and counted", async () => {
       const request = await env.createQueue("req", 2);
       const result = await env.createQueue("res");
-      const w = await worker({ request, result }, { SQS_VISIBILITY_TIMEOUT_SECONDS: "2", HEARTBEAT_INTERVAL_SECONDS: "1" });
+      const w = await worker(
+        { request, result },
+        { SQS_VISIBILITY_TIMEOUT_SECONDS: "2", HEARTBEAT_INTERVAL_SECONDS: "1" },
+      );
       await env.send(request, "{broken");
       await new Promise((r) => setTimeout(r, 1500));
       const metrics = await (await fetch(`http://127.0.0.1:${w.healthPort}/metrics`)).text();
@@ -177,7 +214,12 @@ for (const backend of backends) {
     test("a transient S3 failure is retried through the message's visibility and then succeeds", async () => {
       const request = await env.createQueue("req");
       const result = await env.createQueue("res");
-      const storage = createS3Storage({ region, endpoint: env.s3Endpoint, forcePathStyle: true, credentials });
+      const storage = createS3Storage({
+        region,
+        endpoint: env.s3Endpoint,
+        forcePathStyle: true,
+        credentials,
+      });
       await storage.putJson(env.bucket, "inputs/flaky.json", { ok: true });
       // The SDK retries 503s itself (3 attempts): fail more often than that so the task sees the outage.
       const proxy = await startFaultProxy(env.s3Endpoint, "inputs/flaky.json", 4);
@@ -197,7 +239,12 @@ for (const backend of backends) {
     test("when the retries run out the request gets one FAILED result and is deleted", async () => {
       const request = await env.createQueue("req");
       const result = await env.createQueue("res");
-      const storage = createS3Storage({ region, endpoint: env.s3Endpoint, forcePathStyle: true, credentials });
+      const storage = createS3Storage({
+        region,
+        endpoint: env.s3Endpoint,
+        forcePathStyle: true,
+        credentials,
+      });
       await storage.putJson(env.bucket, "inputs/down.json", { ok: true });
       const proxy = await startFaultProxy(env.s3Endpoint, "inputs/down.json", Number.POSITIVE_INFINITY);
       const proxied = createS3Storage({ region, endpoint: proxy.url, forcePathStyle: true, credentials });
@@ -238,7 +285,11 @@ for (const backend of backends) {
       await env.send(request, msg);
       const results = await env.drain(result, { count: 2, timeoutMs: 15000 });
       await stopAll();
-      assert.equal(results.length, 2, "both deliveries are answered (the backend tolerates a duplicate result)");
+      assert.equal(
+        results.length,
+        2,
+        "both deliveries are answered (the backend tolerates a duplicate result)",
+      );
       assert.equal(await countRuns(env, msg.taskId), 1);
     });
 

@@ -41,7 +41,11 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs: number) {
 test("SIGTERM mid-task releases the message; a second worker completes it; exactly one result", async () => {
   const req = await env.createQueue("req", 30);
   const res = await env.createQueue("res");
-  const cfg = workerEnv(env, { request: req, result: res }, { SHUTDOWN_GRACE_SECONDS: "1", SQS_VISIBILITY_TIMEOUT_SECONDS: "30", HEARTBEAT_INTERVAL_SECONDS: "5" });
+  const cfg = workerEnv(
+    env,
+    { request: req, result: res },
+    { SHUTDOWN_GRACE_SECONDS: "1", SQS_VISIBILITY_TIMEOUT_SECONDS: "30", HEARTBEAT_INTERVAL_SECONDS: "5" },
+  );
   const first = spawnWorker(cfg);
   await first.ready;
   const msg = request("task_u1_SIGTERM0000000000000000001", 4000);
@@ -80,7 +84,11 @@ test("SIGTERM lets a short task finish within the grace period instead of releas
 test("SIGKILL mid-task: the message comes back after its lease and still gets exactly one result", async () => {
   const req = await env.createQueue("req", 3);
   const res = await env.createQueue("res");
-  const cfg = workerEnv(env, { request: req, result: res }, { SQS_VISIBILITY_TIMEOUT_SECONDS: "3", HEARTBEAT_INTERVAL_SECONDS: "1" });
+  const cfg = workerEnv(
+    env,
+    { request: req, result: res },
+    { SQS_VISIBILITY_TIMEOUT_SECONDS: "3", HEARTBEAT_INTERVAL_SECONDS: "1" },
+  );
   const first = spawnWorker(cfg);
   await first.ready;
   const msg = request("task_u1_SIGKILL0000000000000000001", 2500);

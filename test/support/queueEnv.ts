@@ -32,7 +32,10 @@ export interface QueueEnv {
   stop(): Promise<void>;
 }
 
-export async function startQueueEnv(backend: "fauxqs" | "elasticmq", elasticMqEndpoint?: string): Promise<QueueEnv> {
+export async function startQueueEnv(
+  backend: "fauxqs" | "elasticmq",
+  elasticMqEndpoint?: string,
+): Promise<QueueEnv> {
   const faux = await startFauxqs({ port: 0, logger: false });
   const s3Endpoint = faux.address;
   const sqsEndpoint = backend === "elasticmq" && elasticMqEndpoint ? elasticMqEndpoint : faux.address;
@@ -58,7 +61,10 @@ export async function startQueueEnv(backend: "fauxqs" | "elasticmq", elasticMqEn
     },
     async send(queueUrl, body) {
       await sqs.send(
-        new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: typeof body === "string" ? body : JSON.stringify(body) }),
+        new SendMessageCommand({
+          QueueUrl: queueUrl,
+          MessageBody: typeof body === "string" ? body : JSON.stringify(body),
+        }),
       );
     },
     async drain(queueUrl, opts) {
@@ -66,7 +72,12 @@ export async function startQueueEnv(backend: "fauxqs" | "elasticmq", elasticMqEn
       const end = Date.now() + opts.timeoutMs;
       while (out.length < opts.count && Date.now() < end) {
         const r = await sqs.send(
-          new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 600 }),
+          new ReceiveMessageCommand({
+            QueueUrl: queueUrl,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 1,
+            VisibilityTimeout: 600,
+          }),
         );
         for (const m of r.Messages ?? []) out.push(JSON.parse(m.Body ?? "null"));
       }

@@ -12,7 +12,9 @@ export interface WorkerProcess {
 
 export function spawnWorker(env: Record<string, string>): WorkerProcess {
   const js = fileURLToPath(new URL("./workerMain.js", import.meta.url));
-  const args = existsSync(js) ? [js] : ["--import", "tsx", fileURLToPath(new URL("./workerMain.ts", import.meta.url))];
+  const args = existsSync(js)
+    ? [js]
+    : ["--import", "tsx", fileURLToPath(new URL("./workerMain.ts", import.meta.url))];
   const child = spawn(process.execPath, args, {
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "pipe"],
