@@ -1,0 +1,181 @@
+/**
+ * ONNX sentence-transformers through @huggingface/transformers (default: the Python worker's model,
+ * Xenova/paraphrase-multilingual-MiniLM-L12-v2, 384-d, mean pooling + L2), so stored vectors stay
+ * comparable (ORIGINAL-PIPELINES §11.7).
+ *
+ * - Loaded once per process: a module-level cache keyed by model, directory and dtype, shared by every
+ *   task (the Python worker reloaded the model per task, and per conversation in add_node).
+ * - From a model id (hub cache) or a LOCAL DIRECTORY; with a directory, remote loading is switched off.
+ * - A model that cannot be loaded is a terminal error. There is no random-vector fallback: the Python
+ *   worker's silent "DummySentenceTransformer" put garbage into the vector store (§12).
+ * - Long texts are chunked by tokens and pooled (windows.ts); nothing is silently truncated.
+ */
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { TaskError, terminal } from "../../../contract/errors.js";
+import type { Embedder, EmbedOptions } from "../types.js";
+import { embedInWindows, meanPool, type WindowEncoder, type WindowTokenizer } from "./windows.js";
+
+export const DEFAULT_TRANSFORMERS_MODEL = "Xenova/paraphrase-multilingual-MiniLM-L12-v2";
+
+export interface TransformersEmbedderOptions {
+  /** Hub model id. Default Xenova/paraphrase-multilingual-MiniLM-L12-v2. Ignored for loading when `localDir` is set. */
+  model?: string;
+  /** A directory holding config.json, tokenizer.json (+ tokenizer_config.json) and onnx/model*.onnx. */
+  localDir?: string;
+  /** ONNX weights variant. Default "fp32" (what the stored vectors were made with). */
+  dtype?: "fp32" | "fp16" | "q8" | "int8" | "uint8" | "q4";
+  /** Maximum sequence length including special tokens. Default 128 (the model's limit). */
+  maxTokens?: number;
+  /** Token windows per ONNX run. Default 32. */
+  batchSize?: number;
+}
+
+/** A tokenizer plus a model that embeds token windows: what the windowed embedder needs. */
+export interface WindowModel {
+  tokenizer: WindowTokenizer;
+  encode: WindowEncoder;
+  dimension: number;
+}
+
+const cache = new Map<string, Promise<WindowModel>>();
+
+/** The files a usable local model directory has; checked up front so the error says what is missing. */
+function checkLocalDir(dir: string): void {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw terminal(
+      "INTERNAL_ERROR",
+      `embedding model directory not found: ${dir} (expected config.json, tokenizer.json and onnx/model.onnx)`,
+    );
+  }
+  const missing = ["config.json", "tokenizer.json"].filter((f) => !existsSync(join(dir, f)));
+  const onnxDir = join(dir, "onnx");
+  const hasOnnx = existsSync(onnxDir) && readdirSync(onnxDir).some((f) => f.endsWith(".onnx"));
+  if (!hasOnnx) missing.push("onnx/*.onnx");
+  if (missing.length > 0) {
+    throw terminal(
+      "INTERNAL_ERROR",
+      `embedding model directory ${dir} is incomplete: missing ${missing.join(", ")}`,
+    );
+  }
+}
+
+async function load(opts: TransformersEmbedderOptions): Promise<WindowModel> {
+  const hf = await import("@huggingface/transformers");
+  let modelId = opts.model ?? DEFAULT_TRANSFORMERS_MODEL;
+  const pretrained: { local_files_only?: boolean; dtype?: string } = {};
+  if (opts.localDir) {
+    const dir = resolve(opts.localDir);
+    checkLocalDir(dir);
+    // Load from disk only: never reach for the hub when a directory was configured. The absolute path is
+    // the model id (transformers.js reads a non-hub id as a path), which works for any directory name;
+    // localModelPath is set too for library code that resolves relative to it.
+    hf.env.allowRemoteModels = false;
+    hf.env.allowLocalModels = true;
+    hf.env.localModelPath = `${dirname(dir)}/`;
+    modelId = dir;
+    pretrained.local_files_only = true;
+  }
+  const tokenizer = await hf.AutoTokenizer.from_pretrained(modelId, pretrained);
+  const model = await hf.AutoModel.from_pretrained(modelId, {
+    ...pretrained,
+    dtype: opts.dtype ?? "fp32",
+  } as never);
+  const config = (model as unknown as { config?: { hidden_size?: number } }).config;
+  const dimension = config?.hidden_size;
+  if (!dimension) throw new Error("the model config has no hidden_size");
+
+  const plain = tokenizer.encode("a", { add_special_tokens: false });
+  const full = tokenizer.encode("a", { add_special_tokens: true });
+  const at = full.findIndex((_, i) => plain.every((id, k) => full[i + k] === id));
+  if (at < 0) throw new Error("cannot locate the special tokens of this tokenizer");
+  const windowTokenizer: WindowTokenizer = {
+    encode: (text) => tokenizer.encode(text, { add_special_tokens: false }),
+    prefix: full.slice(0, at),
+    suffix: full.slice(at + plain.length),
+  };
+  const pad = tokenizer.pad_token_id ?? 0;
+
+  const encode: WindowEncoder = async (sequences) => {
+    const len = Math.max(...sequences.map((s) => s.length));
+    const ids = new BigInt64Array(sequences.length * len);
+    const mask = new BigInt64Array(sequences.length * len);
+    sequences.forEach((s, b) => {
+      for (let t = 0; t < len; t++) {
+        ids[b * len + t] = BigInt(t < s.length ? s[t]! : pad);
+        mask[b * len + t] = t < s.length ? 1n : 0n;
+      }
+    });
+    const dims = [sequences.length, len];
+    const out = (await (
+      model as unknown as (x: unknown) => Promise<Record<string, { data: ArrayLike<number> }>>
+    )({
+      input_ids: new hf.Tensor("int64", ids, dims),
+      attention_mask: new hf.Tensor("int64", mask, dims),
+    })) as Record<string, { data: ArrayLike<number> } | undefined>;
+    const hidden = out.last_hidden_state ?? out.token_embeddings ?? out.logits;
+    if (!hidden) throw new Error("the model returned no token embeddings");
+    return meanPool(
+      hidden.data,
+      sequences.map((s) => s.length),
+      len,
+      dimension,
+    );
+  };
+  return { tokenizer: windowTokenizer, encode, dimension };
+}
+
+/** Loads (once per process) and returns the model's embedder; rejects with a terminal TaskError if it cannot load. */
+export async function createTransformersEmbedder(opts: TransformersEmbedderOptions = {}): Promise<Embedder> {
+  const key = JSON.stringify([
+    opts.localDir ? resolve(opts.localDir) : null,
+    opts.model ?? DEFAULT_TRANSFORMERS_MODEL,
+    opts.dtype ?? "fp32",
+  ]);
+  let pending = cache.get(key);
+  if (!pending) {
+    pending = load(opts).catch((e: unknown) => {
+      cache.delete(key); // a later task may succeed once the model is in place
+      if (e instanceof TaskError) throw e;
+      const where = opts.localDir
+        ? `directory ${resolve(opts.localDir)}`
+        : `model ${opts.model ?? DEFAULT_TRANSFORMERS_MODEL}`;
+      const hint = opts.localDir
+        ? ""
+        : " (from the hub cache; configure a local model directory where the hub is unreachable)";
+      throw terminal(
+        "INTERNAL_ERROR",
+        `could not load the embedding ${where}${hint}: ${(e as Error)?.message ?? e}`,
+        e,
+      );
+    });
+    cache.set(key, pending);
+  }
+  const loaded = await pending;
+  const name = opts.localDir
+    ? (opts.model ?? basename(resolve(opts.localDir)))
+    : (opts.model ?? DEFAULT_TRANSFORMERS_MODEL);
+  return windowedEmbedder(name, loaded, opts);
+}
+
+/** An Embedder over any tokenizer + window encoder (the real model above, or a fake one in tests). */
+export function windowedEmbedder(
+  model: string,
+  loaded: WindowModel,
+  opts: Pick<TransformersEmbedderOptions, "maxTokens" | "batchSize"> = {},
+): Embedder {
+  const maxTokens = opts.maxTokens ?? 128;
+  const batchSize = opts.batchSize ?? 32;
+  return {
+    model,
+    dimension: loaded.dimension,
+    embed(texts: string[], eo: EmbedOptions = {}) {
+      return embedInWindows(texts, loaded.tokenizer, loaded.encode, {
+        maxTokens,
+        batchSize,
+        dimension: loaded.dimension,
+        ...(eo.signal ? { signal: eo.signal } : {}),
+      });
+    },
+  };
+}
