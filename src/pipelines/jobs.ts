@@ -3,6 +3,7 @@
  * name. Each job is a pure function of structured-cloneable input; progress goes out through `io`.
  * Keep this the only list: the thread entry (src/runtime/cpuWorker.ts) dispatches on it.
  */
+import { buildMacroGraph } from "./graph/build.js";
 import type { GraphStage } from "./progress.js";
 
 export interface JobIO {
@@ -34,6 +35,7 @@ function spin(input: { ms: number }, io: JobIO): { iterations: number } {
 
 export const cpuJobs = {
   spin,
+  macroGraph: buildMacroGraph,
 } satisfies Record<string, CpuJob>;
 
 export type CpuJobName = keyof typeof cpuJobs;

@@ -4,10 +4,11 @@
  * ADD_CONVERSATION_REQUEST is resolved to ADD_NODE_REQUEST by the runtime (canonicalRequestType).
  */
 import { canonicalRequestType, REQUEST_TASK_TYPES, type RequestTaskType } from "../contract/taskTypes.js";
+import { graphGenerationHandler } from "./graphGeneration/handler.js";
 import { notImplemented } from "./notImplemented.js";
 import type { HandlerRegistry, TaskHandler } from "./types.js";
 
-const implemented: TaskHandler[] = [];
+const implemented: TaskHandler[] = [graphGenerationHandler()];
 
 export function createHandlerRegistry(overrides: TaskHandler[] = []): HandlerRegistry {
   const map = new Map<RequestTaskType, TaskHandler>();

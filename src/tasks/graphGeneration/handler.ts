@@ -1,0 +1,201 @@
+/**
+ * GRAPH_GENERATION_REQUEST: the user's bundle → graph.json, features.json, timing.json (and the fitted local
+ * embedder, kept for ADD_NODE) under results/macro/{userId}/{taskId}/, nodes indexed in Chroma, and the
+ * COMPLETED result. Naming by LLM when one is configured (MACRO_LLM_PROVIDER), else local names; indexing
+ * and naming failures are not fatal (the graph is still delivered, the note goes into `error`).
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createLlm, LlmLedger, resolveLlmConfig } from "../../ai/llm/index.js";
+import { validateOutput } from "../../contract/files/validate.js";
+import type { GraphGenerationRequest } from "../../contract/requests.js";
+import { assembleGraph } from "../../pipelines/graph/assemble.js";
+import { localClusterLabel } from "../../pipelines/graph/localNames.js";
+import { type ClusterLabel, nameClustersWithLlm } from "../../pipelines/naming/clusterNames.js";
+import type { SourceItem } from "../../pipelines/sources/types.js";
+import { classifyError } from "../../runtime/classify.js";
+import type { ResultPayload, TaskContext, TaskHandler } from "../types.js";
+import { indexMacroNodes, macroCollectionName } from "./indexNodes.js";
+import { loadGraphInputs } from "./inputs.js";
+
+function dominantLanguage(items: readonly SourceItem[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const it of items) if (it.language) counts.set(it.language, (counts.get(it.language) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+export function resultPrefix(userId: string, taskId: string): string {
+  return `results/macro/${userId}/${taskId}`;
+}
+
+async function nameClusters(
+  ctx: TaskContext,
+  built: {
+    clusterIds: string[];
+    clusterSizes: number[];
+    clusterTerms: string[][];
+    representatives: number[][];
+  },
+  items: readonly SourceItem[],
+  language: string,
+  ledger: LlmLedger,
+): Promise<{ labels: Map<string, ClusterLabel>; naming: "llm" | "local"; note?: string }> {
+  const labels = new Map<string, ClusterLabel>();
+  built.clusterIds.forEach((id, c) => {
+    labels.set(id, localClusterLabel(built.clusterTerms[c] ?? [], built.clusterSizes[c] ?? 0, language, id));
+  });
+  const llm = createLlm(resolveLlmConfig(ctx.services.config.env, "MACRO"), { ledger });
+  if (!llm) return { labels, naming: "local" };
+  try {
+    const named = await nameClustersWithLlm(
+      llm,
+      built.clusterIds.map((id, c) => ({
+        id,
+        size: built.clusterSizes[c] ?? 0,
+        terms: built.clusterTerms[c] ?? [],
+        titles: (built.representatives[c] ?? []).map((i) => items[i]?.title ?? "").filter(Boolean),
+      })),
+      { language, signal: ctx.signal },
+    );
+    for (const [id, label] of named) labels.set(id, label);
+    return { labels, naming: "llm" };
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    const c = classifyError(err);
+    ctx.log.warn({ code: c.code }, "cluster naming by LLM failed; local names used");
+    return { labels, naming: "local", note: `cluster naming fell back to local names (${c.message})` };
+  }
+}
+
+export function graphGenerationHandler(): TaskHandler {
+  return {
+    type: "GRAPH_GENERATION_REQUEST",
+    async run(raw, ctx): Promise<ResultPayload> {
+      const payload = raw as GraphGenerationRequest;
+      const { storage, payloadBucket, config } = ctx.services;
+      const t0 = performance.now();
+      const timing: Record<string, unknown> = {};
+      const dir = await mkdtemp(join(tmpdir(), "graphnode-graph-"));
+      try {
+        const inputs = await loadGraphInputs({
+          payload,
+          storage,
+          defaultBucket: payloadBucket,
+          dir,
+          signal: ctx.signal,
+          includeNotion: config.env.INCLUDE_NOTION_NODES === "true",
+        });
+        const { items } = inputs;
+        timing.load_seconds = Math.round(performance.now() - t0) / 1000;
+        const language = payload.language ?? payload.summaryLanguage ?? dominantLanguage(items) ?? "en";
+
+        const built = await ctx.services.cpu.run(
+          "macroGraph",
+          {
+            items,
+            ...(payload.numClusters ? { numClusters: payload.numClusters } : {}),
+            minClusters: payload.minClusters,
+            maxClusters: payload.maxClusters,
+          },
+          { signal: ctx.signal, onProgress: (stage, done, total) => ctx.progress.report(stage, done, total) },
+        );
+        timing.stages = built.timings;
+
+        const ledger = new LlmLedger();
+        const naming = await nameClusters(ctx, built, items, language, ledger);
+        const embedding = {
+          provider: built.embedderState ? "local" : "precomputed",
+          model: built.model,
+          dimension: built.dimension,
+          ...(built.fingerprint ? { fingerprint: built.fingerprint } : {}),
+          ...(built.embedderState
+            ? { note: "local deterministic TF-IDF/LSA embedder fitted on this user's items" }
+            : {}),
+        };
+        const { graph, features } = assembleGraph(items, built, naming.labels, {
+          language,
+          naming: naming.naming,
+          embedding,
+          extraMetadata: {
+            ...(inputs.skippedNotion ? { skipped_notion_pages: inputs.skippedNotion } : {}),
+            ...(built.emptyTexts ? { nodes_without_text: built.emptyTexts } : {}),
+            ...(inputs.warnings.length ? { input_warnings: inputs.warnings.length } : {}),
+          },
+        });
+        validateOutput("graph.json", graph);
+        validateOutput("features.json", features);
+
+        const prefix = resultPrefix(payload.userId, ctx.taskId);
+        const notes: string[] = [];
+        if (naming.note) notes.push(naming.note);
+        await storage.putJson(payloadBucket, `${prefix}/graph.json`, graph);
+        await storage.putJson(payloadBucket, `${prefix}/features.json`, features);
+        if (built.embedderState) {
+          // ADD_NODE embeds new items in this same space: the fitted state is kept with the graph.
+          await storage.putJson(payloadBucket, `${prefix}/embedder.json`, built.embedderState);
+          await storage.putJson(payloadBucket, `results/macro/${payload.userId}/latest.json`, {
+            taskId: ctx.taskId,
+            graphS3Key: `${prefix}/graph.json`,
+            embedderS3Key: `${prefix}/embedder.json`,
+            model: built.model,
+            dimension: built.dimension,
+            fingerprint: built.fingerprint ?? null,
+            generatedAt: graph.metadata.generated_at,
+          });
+        }
+
+        // Chroma: one record per node; a failure here does not lose the graph.
+        const tIndex = performance.now();
+        try {
+          const store = await ctx.services.vectors();
+          const collection = macroCollectionName(built.model, config.env.MACRO_CHROMA_COLLECTION);
+          const d = built.dimension;
+          timing.index = await indexMacroNodes({
+            store,
+            collection,
+            model: built.model,
+            dimension: d,
+            ...(built.fingerprint ? { fingerprint: built.fingerprint } : {}),
+            userId: payload.userId,
+            nodes: items.map((item, i) => ({
+              item,
+              nodeId: i,
+              clusterId: graph.nodes[i]!.cluster_id,
+              clusterName: graph.nodes[i]!.cluster_name,
+              keywords: graph.nodes[i]!.top_keywords,
+              vector: built.vectors.subarray(i * d, (i + 1) * d),
+            })),
+          });
+        } catch (err) {
+          if (ctx.signal.aborted) throw err;
+          const c = classifyError(err);
+          ctx.log.warn({ code: c.code }, "indexing the graph in the vector store failed");
+          notes.push(`Graph succeeded, but vector indexing failed: ${c.message}`);
+        }
+        timing.index_seconds = Math.round(performance.now() - tIndex) / 1000;
+
+        if (payload.includeSummary)
+          notes.push("graph summary is not available yet in this worker (summaryIncluded: false)");
+        timing.llm = ledger.toJSON();
+        timing.total_seconds = Math.round(performance.now() - t0) / 1000;
+        await storage.putJson(payloadBucket, `${prefix}/timing.json`, timing);
+
+        return {
+          userId: payload.userId,
+          status: "COMPLETED",
+          resultS3Key: `${prefix}/graph.json`,
+          // features.json feeds the backend's own vector writes into its MiniLM collection; vectors from another
+          // model would corrupt that collection, so the key is only sent when the embeddings are that model's.
+          ...(/paraphrase-multilingual-minilm-l12-v2/i.test(built.model) && built.dimension === 384
+            ? { featuresS3Key: `${prefix}/features.json` }
+            : {}),
+          summaryIncluded: false,
+          ...(notes.length ? { error: notes.join("; ").slice(0, 300) } : {}),
+        };
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}

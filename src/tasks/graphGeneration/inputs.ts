@@ -1,0 +1,124 @@
+/**
+ * Fetches a graph-generation request's inputs into a local folder and turns them into source items:
+ * the backend bundle under a prefix (contract §2.1), or the legacy single key plus `extraS3Keys`.
+ *
+ * One unreadable or oddly named file never fails the task: objects whose key could not be written safely
+ * under the folder are saved under a sanitised name, and parse failures become items with `parseError`.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { basename, join } from "node:path";
+import { terminal } from "../../contract/errors.js";
+import type { GraphGenerationRequest } from "../../contract/requests.js";
+import { unsafeKeyReason } from "../../infra/safeKey.js";
+import type { ObjectInfo, ObjectStorage } from "../../infra/storage.js";
+import { iterateBundle, iterateLegacyInputs } from "../../pipelines/sources/index.js";
+import type { SourceItem } from "../../pipelines/sources/types.js";
+
+export interface LoadedInputs {
+  items: SourceItem[];
+  warnings: string[];
+  /** Notion pages left out because the backend cannot resolve their ids yet (contract §3.2 step 4, §7.1). */
+  skippedNotion: number;
+}
+
+/** Largest single input object the worker downloads (a 300 MB input.json is expected to work). */
+const MAX_OBJECT_BYTES = 1024 * 1024 * 1024;
+
+function sanitisedName(rel: string): string {
+  return rel
+    .split("/")
+    .filter((part) => part !== "" && part !== "." && part !== "..")
+    .map((part) => part.replace(/[\\\0]/g, "_"))
+    .join("/");
+}
+
+async function downloadPrefix(
+  storage: ObjectStorage,
+  bucket: string,
+  prefix: string,
+  dir: string,
+  signal: AbortSignal,
+  warnings: string[],
+): Promise<Map<string, string>> {
+  const objects = await storage.list(bucket, prefix, { signal });
+  const listed = objects.filter((o) => !o.key.endsWith("/"));
+  if (listed.length === 0) throw terminal("INPUT_NOT_FOUND", `no input objects under ${prefix}`);
+  const safe: ObjectInfo[] = [];
+  const odd: ObjectInfo[] = [];
+  for (const o of listed) (unsafeKeyReason(o.key) === null ? safe : odd).push(o);
+  const downloaded = await storage.downloadToDir(bucket, { keys: safe.map((o) => o.key) }, dir, {
+    signal,
+    maxBytes: MAX_OBJECT_BYTES,
+  });
+  const mimeTypes = new Map<string, string>();
+  for (const d of downloaded) if (d.contentType) mimeTypes.set(basename(d.key), d.contentType);
+  for (const o of odd) {
+    const rel = sanitisedName(o.key.slice(prefix.length));
+    if (!rel) continue;
+    warnings.push(`object with an unsafe key saved under a sanitised name: ${rel}`);
+    const target = join(dir, sanitisedName(prefix), rel);
+    await mkdir(join(target, ".."), { recursive: true });
+    await writeFile(target, await storage.getBytes(bucket, o.key, { signal, maxBytes: MAX_OBJECT_BYTES }));
+    if (o.contentType) mimeTypes.set(basename(rel), o.contentType);
+  }
+  return mimeTypes;
+}
+
+export async function loadGraphInputs(opts: {
+  payload: GraphGenerationRequest;
+  storage: ObjectStorage;
+  defaultBucket: string;
+  dir: string;
+  signal: AbortSignal;
+  includeNotion: boolean;
+}): Promise<LoadedInputs> {
+  const { payload, storage, dir, signal } = opts;
+  const bucket = payload.bucket ?? opts.defaultBucket;
+  const warnings: string[] = [];
+  const items: SourceItem[] = [];
+  let skippedNotion = 0;
+  const onWarning = (m: string) => {
+    if (warnings.length < 200) warnings.push(m);
+  };
+
+  if (payload.s3Key.endsWith("/")) {
+    const mimeTypes = await downloadPrefix(storage, bucket, payload.s3Key, dir, signal, warnings);
+    // downloadToDir keeps full keys as paths, so the bundle sits at dir/<prefix>.
+    const bundleDir = join(dir, sanitisedName(payload.s3Key));
+    for await (const item of iterateBundle(bundleDir, {
+      mimeTypes,
+      signal,
+      onWarning,
+      includeNotion: true,
+    })) {
+      if (item.kind === "notion" && !opts.includeNotion) {
+        skippedNotion++;
+        continue;
+      }
+      items.push(item);
+    }
+  } else {
+    const keys = [payload.s3Key, ...payload.extraS3Keys];
+    const downloaded = await storage.downloadToDir(bucket, { keys }, dir, {
+      signal,
+      maxBytes: MAX_OBJECT_BYTES,
+    });
+    for await (const item of iterateLegacyInputs(
+      downloaded.map((d) => d.path),
+      { signal, onWarning },
+    )) {
+      if (item.kind === "notion" && !opts.includeNotion) {
+        skippedNotion++;
+        continue;
+      }
+      items.push(item);
+    }
+  }
+  if (items.length === 0) {
+    throw terminal(
+      "INVALID_INPUT",
+      "the request holds no conversations, notes or files to build a graph from",
+    );
+  }
+  return { items, warnings, skippedNotion };
+}
