@@ -51,3 +51,18 @@ export function localClusterLabel(
           : `${size} item${size === 1 ? "" : "s"} about ${list}.`;
   return { name, description, key_themes: themes.length >= 3 ? themes : themes.concat(top).slice(0, 3) };
 }
+
+/**
+ * Removes from each cluster's term list the terms that top many clusters (corpus-wide words such as
+ * "package" or "file" in a software corpus): they describe the whole corpus, not the cluster. Keeps at least
+ * three terms per cluster.
+ */
+export function dropSharedTerms(clusterTerms: readonly (readonly string[])[]): string[][] {
+  const counts = new Map<string, number>();
+  for (const terms of clusterTerms) for (const t of new Set(terms)) counts.set(t, (counts.get(t) ?? 0) + 1);
+  const limit = Math.max(2, Math.floor(clusterTerms.length / 4));
+  return clusterTerms.map((terms) => {
+    const kept = terms.filter((t) => (counts.get(t) ?? 0) <= limit);
+    return kept.length >= 3 ? kept : [...kept, ...terms.filter((t) => !kept.includes(t))].slice(0, Math.max(3, kept.length));
+  });
+}

@@ -11,7 +11,7 @@ import { createLlm, LlmLedger, resolveLlmConfig } from "../../ai/llm/index.js";
 import { validateOutput } from "../../contract/files/validate.js";
 import type { GraphGenerationRequest } from "../../contract/requests.js";
 import { assembleGraph } from "../../pipelines/graph/assemble.js";
-import { localClusterLabel } from "../../pipelines/graph/localNames.js";
+import { dropSharedTerms, localClusterLabel } from "../../pipelines/graph/localNames.js";
 import { type ClusterLabel, nameClustersWithLlm } from "../../pipelines/naming/clusterNames.js";
 import type { SourceItem } from "../../pipelines/sources/types.js";
 import { classifyError } from "../../runtime/classify.js";
@@ -42,8 +42,9 @@ async function nameClusters(
   ledger: LlmLedger,
 ): Promise<{ labels: Map<string, ClusterLabel>; naming: "llm" | "local"; note?: string }> {
   const labels = new Map<string, ClusterLabel>();
+  const terms = dropSharedTerms(built.clusterTerms);
   built.clusterIds.forEach((id, c) => {
-    labels.set(id, localClusterLabel(built.clusterTerms[c] ?? [], built.clusterSizes[c] ?? 0, language, id));
+    labels.set(id, localClusterLabel(terms[c] ?? [], built.clusterSizes[c] ?? 0, language, id));
   });
   const llm = createLlm(resolveLlmConfig(ctx.services.config.env, "MACRO"), { ledger });
   if (!llm) return { labels, naming: "local" };
@@ -53,7 +54,7 @@ async function nameClusters(
       built.clusterIds.map((id, c) => ({
         id,
         size: built.clusterSizes[c] ?? 0,
-        terms: built.clusterTerms[c] ?? [],
+        terms: terms[c] ?? [],
         titles: (built.representatives[c] ?? []).map((i) => items[i]?.title ?? "").filter(Boolean),
       })),
       { language, signal: ctx.signal },
