@@ -10,12 +10,15 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "./config.js";
 import { writeJsonSchemas } from "./contract/index.js";
+import { createCpuPool } from "./runtime/cpuPool.js";
 import { runEnvelopeLocally } from "./runtime/localRun.js";
 import { createLogger } from "./runtime/logger.js";
 import { startWorker, stopOnSignals } from "./runtime/worker.js";
+import { buildGraphFromPath } from "./tasks/graphGeneration/oneShot.js";
 
 const USAGE = `usage:
   graphnode-worker worker
+  graphnode-worker graph <export file or folder> --out <dir> [--clusters N] [--min N] [--max N] [--language xx]
   graphnode-worker run <envelope.json> --storage <dir>
   graphnode-worker schemas <dir>`;
 
@@ -67,6 +70,50 @@ async function commandRun(args: string[]): Promise<void> {
   process.exitCode = result.payload.status === "COMPLETED" ? 0 : 1;
 }
 
+async function commandGraph(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: {
+      out: { type: "string" },
+      clusters: { type: "string" },
+      min: { type: "string" },
+      max: { type: "string" },
+      language: { type: "string" },
+    },
+    allowPositionals: true,
+  });
+  const input = positionals[0];
+  if (!input || !values.out) fail(`graph needs an input and --out <dir>\n${USAGE}`);
+  const num = (name: string, v: string | undefined) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 200) fail(`--${name} must be a whole number from 1 to 200`);
+    return n;
+  };
+  const config = loadConfig(process.env);
+  const log = createLogger({ level: config.logLevel === "info" ? "warn" : config.logLevel });
+  const cpu = createCpuPool({ threads: config.cpuPoolSize });
+  try {
+    const out = await buildGraphFromPath({
+      input,
+      outDir: values.out,
+      cpu,
+      env: process.env,
+      log,
+      ...(num("clusters", values.clusters) ? { numClusters: num("clusters", values.clusters) } : {}),
+      ...(num("min", values.min) ? { minClusters: num("min", values.min) } : {}),
+      ...(num("max", values.max) ? { maxClusters: num("max", values.max) } : {}),
+      ...(values.language ? { language: values.language } : {}),
+      onProgress: (stage, done, total) => process.stderr.write(`${JSON.stringify({ stage, done, total })}\n`),
+    });
+    process.stdout.write(
+      `${out.nodes} nodes in ${out.clusters} clusters from ${input} (${out.format})\n${out.files.join("\n")}\n`,
+    );
+  } finally {
+    await cpu.close();
+  }
+}
+
 async function commandSchemas(args: string[]): Promise<void> {
   const dir = args[0];
   if (!dir) fail(`schemas needs an output directory\n${USAGE}`);
@@ -83,6 +130,8 @@ async function main(argv: string[]): Promise<void> {
       return commandRun(rest);
     case "schemas":
       return commandSchemas(rest);
+    case "graph":
+      return commandGraph(rest);
     case undefined:
     case "help":
     case "--help":

@@ -7,66 +7,16 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createLlm, LlmLedger, resolveLlmConfig } from "../../ai/llm/index.js";
 import { validateOutput } from "../../contract/files/validate.js";
 import type { GraphGenerationRequest } from "../../contract/requests.js";
-import { assembleGraph } from "../../pipelines/graph/assemble.js";
-import { dropSharedTerms, localClusterLabel } from "../../pipelines/graph/localNames.js";
-import { type ClusterLabel, nameClustersWithLlm } from "../../pipelines/naming/clusterNames.js";
-import type { SourceItem } from "../../pipelines/sources/types.js";
 import { classifyError } from "../../runtime/classify.js";
-import type { ResultPayload, TaskContext, TaskHandler } from "../types.js";
+import type { ResultPayload, TaskHandler } from "../types.js";
+import { generateGraph } from "./generate.js";
 import { indexMacroNodes, macroCollectionName } from "./indexNodes.js";
 import { loadGraphInputs } from "./inputs.js";
 
-function dominantLanguage(items: readonly SourceItem[]): string | undefined {
-  const counts = new Map<string, number>();
-  for (const it of items) if (it.language) counts.set(it.language, (counts.get(it.language) ?? 0) + 1);
-  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
-}
-
 export function resultPrefix(userId: string, taskId: string): string {
   return `results/macro/${userId}/${taskId}`;
-}
-
-async function nameClusters(
-  ctx: TaskContext,
-  built: {
-    clusterIds: string[];
-    clusterSizes: number[];
-    clusterTerms: string[][];
-    representatives: number[][];
-  },
-  items: readonly SourceItem[],
-  language: string,
-  ledger: LlmLedger,
-): Promise<{ labels: Map<string, ClusterLabel>; naming: "llm" | "local"; note?: string }> {
-  const labels = new Map<string, ClusterLabel>();
-  const terms = dropSharedTerms(built.clusterTerms);
-  built.clusterIds.forEach((id, c) => {
-    labels.set(id, localClusterLabel(terms[c] ?? [], built.clusterSizes[c] ?? 0, language, id));
-  });
-  const llm = createLlm(resolveLlmConfig(ctx.services.config.env, "MACRO"), { ledger });
-  if (!llm) return { labels, naming: "local" };
-  try {
-    const named = await nameClustersWithLlm(
-      llm,
-      built.clusterIds.map((id, c) => ({
-        id,
-        size: built.clusterSizes[c] ?? 0,
-        terms: terms[c] ?? [],
-        titles: (built.representatives[c] ?? []).map((i) => items[i]?.title ?? "").filter(Boolean),
-      })),
-      { language, signal: ctx.signal },
-    );
-    for (const [id, label] of named) labels.set(id, label);
-    return { labels, naming: "llm" };
-  } catch (err) {
-    if (ctx.signal.aborted) throw err;
-    const c = classifyError(err);
-    ctx.log.warn({ code: c.code }, "cluster naming by LLM failed; local names used");
-    return { labels, naming: "local", note: `cluster naming fell back to local names (${c.message})` };
-  }
 }
 
 export function graphGenerationHandler(): TaskHandler {
@@ -89,41 +39,24 @@ export function graphGenerationHandler(): TaskHandler {
         });
         const { items } = inputs;
         timing.load_seconds = Math.round(performance.now() - t0) / 1000;
-        const language = payload.language ?? payload.summaryLanguage ?? dominantLanguage(items) ?? "en";
-
-        const built = await ctx.services.cpu.run(
-          "macroGraph",
-          {
-            items,
-            ...(payload.numClusters ? { numClusters: payload.numClusters } : {}),
-            minClusters: payload.minClusters,
-            maxClusters: payload.maxClusters,
-          },
-          { signal: ctx.signal, onProgress: (stage, done, total) => ctx.progress.report(stage, done, total) },
-        );
-        timing.stages = built.timings;
-
-        const ledger = new LlmLedger();
-        const naming = await nameClusters(ctx, built, items, language, ledger);
-        const embedding = {
-          provider: built.embedderState ? "local" : "precomputed",
-          model: built.model,
-          dimension: built.dimension,
-          ...(built.fingerprint ? { fingerprint: built.fingerprint } : {}),
-          ...(built.embedderState
-            ? { note: "local deterministic TF-IDF/LSA embedder fitted on this user's items" }
-            : {}),
-        };
-        const { graph, features } = assembleGraph(items, built, naming.labels, {
-          language,
-          naming: naming.naming,
-          embedding,
+        const generated = await generateGraph({
+          items,
+          language: payload.language ?? payload.summaryLanguage,
+          ...(payload.numClusters ? { numClusters: payload.numClusters } : {}),
+          minClusters: payload.minClusters,
+          maxClusters: payload.maxClusters,
+          cpu: ctx.services.cpu,
+          env: config.env,
+          signal: ctx.signal,
+          log: ctx.log,
+          onProgress: (stage, done, total) => ctx.progress.report(stage, done, total),
           extraMetadata: {
             ...(inputs.skippedNotion ? { skipped_notion_pages: inputs.skippedNotion } : {}),
-            ...(built.emptyTexts ? { nodes_without_text: built.emptyTexts } : {}),
             ...(inputs.warnings.length ? { input_warnings: inputs.warnings.length } : {}),
           },
         });
+        const { built, graph, features, naming, ledger } = generated;
+        timing.stages = built.timings;
         validateOutput("graph.json", graph);
         validateOutput("features.json", features);
 

@@ -1,0 +1,112 @@
+/**
+ * The graph-generation computation shared by the GRAPH_GENERATION handler and the one-shot `graph` command:
+ * the CPU stages on the worker-thread pool, cluster names (LLM when configured, else local), and the
+ * assembled, contract-checked graph.json and features.json.
+ */
+import { createLlm, LlmLedger, resolveLlmConfig } from "../../ai/llm/index.js";
+import { assembleGraph } from "../../pipelines/graph/assemble.js";
+import type { MacroBuildOutput } from "../../pipelines/graph/build.js";
+import { dropSharedTerms, localClusterLabel } from "../../pipelines/graph/localNames.js";
+import { type ClusterLabel, nameClustersWithLlm } from "../../pipelines/naming/clusterNames.js";
+import type { GraphStage } from "../../pipelines/progress.js";
+import type { SourceItem } from "../../pipelines/sources/types.js";
+import { classifyError } from "../../runtime/classify.js";
+import type { CpuPool } from "../../runtime/cpuPool.js";
+import type { Logger } from "../../runtime/logger.js";
+
+function dominantLanguage(items: readonly SourceItem[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const it of items) if (it.language) counts.set(it.language, (counts.get(it.language) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+
+async function nameClusters(
+  ctx: { env: Record<string, string | undefined>; signal: AbortSignal; log: Logger },
+  built: {
+    clusterIds: string[];
+    clusterSizes: number[];
+    clusterTerms: string[][];
+    representatives: number[][];
+  },
+  items: readonly SourceItem[],
+  language: string,
+  ledger: LlmLedger,
+): Promise<{ labels: Map<string, ClusterLabel>; naming: "llm" | "local"; note?: string }> {
+  const labels = new Map<string, ClusterLabel>();
+  const terms = dropSharedTerms(built.clusterTerms);
+  built.clusterIds.forEach((id, c) => {
+    labels.set(id, localClusterLabel(terms[c] ?? [], built.clusterSizes[c] ?? 0, language, id));
+  });
+  const llm = createLlm(resolveLlmConfig(ctx.env, "MACRO"), { ledger });
+  if (!llm) return { labels, naming: "local" };
+  try {
+    const named = await nameClustersWithLlm(
+      llm,
+      built.clusterIds.map((id, c) => ({
+        id,
+        size: built.clusterSizes[c] ?? 0,
+        terms: terms[c] ?? [],
+        titles: (built.representatives[c] ?? []).map((i) => items[i]?.title ?? "").filter(Boolean),
+      })),
+      { language, signal: ctx.signal },
+    );
+    for (const [id, label] of named) labels.set(id, label);
+    return { labels, naming: "llm" };
+  } catch (err) {
+    if (ctx.signal.aborted) throw err;
+    const c = classifyError(err);
+    ctx.log.warn({ code: c.code }, "cluster naming by LLM failed; local names used");
+    return { labels, naming: "local", note: `cluster naming fell back to local names (${c.message})` };
+  }
+}
+
+export interface GenerateOptions {
+  items: SourceItem[];
+  /** The output language; defaults to the dominant language of the items. */
+  language?: string;
+  numClusters?: number;
+  minClusters: number;
+  maxClusters: number;
+  cpu: CpuPool;
+  env: Record<string, string | undefined>;
+  signal: AbortSignal;
+  log: Logger;
+  onProgress?: (stage: GraphStage, done: number, total: number) => void;
+  extraMetadata?: Record<string, unknown>;
+}
+
+export async function generateGraph(opts: GenerateOptions) {
+  const { items } = opts;
+  const language = opts.language ?? dominantLanguage(items) ?? "en";
+  const built: MacroBuildOutput = await opts.cpu.run(
+    "macroGraph",
+    {
+      items,
+      ...(opts.numClusters ? { numClusters: opts.numClusters } : {}),
+      minClusters: opts.minClusters,
+      maxClusters: opts.maxClusters,
+    },
+    { signal: opts.signal, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) },
+  );
+  const ledger = new LlmLedger();
+  const naming = await nameClusters(opts, built, items, language, ledger);
+  const embedding = {
+    provider: built.embedderState ? "local" : "precomputed",
+    model: built.model,
+    dimension: built.dimension,
+    ...(built.fingerprint ? { fingerprint: built.fingerprint } : {}),
+    ...(built.embedderState
+      ? { note: "local deterministic TF-IDF/LSA embedder fitted on this user's items" }
+      : {}),
+  };
+  const { graph, features } = assembleGraph(items, built, naming.labels, {
+    language,
+    naming: naming.naming,
+    embedding,
+    extraMetadata: {
+      ...(built.emptyTexts ? { nodes_without_text: built.emptyTexts } : {}),
+      ...opts.extraMetadata,
+    },
+  });
+  return { built, graph, features, naming, ledger, language };
+}

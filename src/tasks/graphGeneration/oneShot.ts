@@ -1,0 +1,59 @@
+/**
+ * `graphnode-worker graph <export file or folder> --out <dir>`: a knowledge graph from a ChatGPT or Claude
+ * export, a folder of markdown notes or a backend bundle, locally, with no cloud: graph.json, features.json
+ * and the fitted embedder in `dir` (the viewer page is added by the CLI).
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { validateOutput } from "../../contract/files/validate.js";
+import type { GraphStage } from "../../pipelines/progress.js";
+import { loadAnySource } from "../../pipelines/sources/index.js";
+import type { CpuPool } from "../../runtime/cpuPool.js";
+import type { Logger } from "../../runtime/logger.js";
+import { generateGraph } from "./generate.js";
+
+export async function buildGraphFromPath(opts: {
+  input: string;
+  outDir: string;
+  cpu: CpuPool;
+  env: Record<string, string | undefined>;
+  log: Logger;
+  numClusters?: number;
+  minClusters?: number;
+  maxClusters?: number;
+  language?: string;
+  signal?: AbortSignal;
+  onProgress?: (stage: GraphStage, done: number, total: number) => void;
+}): Promise<{ format: string; nodes: number; clusters: number; files: string[] }> {
+  const warnings: string[] = [];
+  const { format, items } = await loadAnySource(opts.input, {
+    onWarning: (m) => warnings.length < 100 && warnings.push(m),
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+  if (items.length === 0)
+    throw new Error(`${opts.input}: no conversations, notes or files found (${format})`);
+  const { graph, features, built } = await generateGraph({
+    items,
+    ...(opts.language ? { language: opts.language } : {}),
+    ...(opts.numClusters ? { numClusters: opts.numClusters } : {}),
+    minClusters: opts.minClusters ?? 3,
+    maxClusters: opts.maxClusters ?? 15,
+    cpu: opts.cpu,
+    env: opts.env,
+    signal: opts.signal ?? new AbortController().signal,
+    log: opts.log,
+    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    extraMetadata: { source_format: format, ...(warnings.length ? { input_warnings: warnings.length } : {}) },
+  });
+  validateOutput("graph.json", graph);
+  validateOutput("features.json", features);
+  await mkdir(opts.outDir, { recursive: true });
+  const files = [join(opts.outDir, "graph.json"), join(opts.outDir, "features.json")];
+  await writeFile(files[0]!, JSON.stringify(graph));
+  await writeFile(files[1]!, JSON.stringify(features));
+  if (built.embedderState) {
+    files.push(join(opts.outDir, "embedder.json"));
+    await writeFile(files[2]!, JSON.stringify(built.embedderState));
+  }
+  return { format, nodes: graph.nodes.length, clusters: graph.metadata.total_clusters, files };
+}
