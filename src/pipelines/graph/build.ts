@@ -130,7 +130,7 @@ export function buildMacroGraph(input: MacroBuildInput, io: BuildIO): MacroBuild
     return { chosenBy: "silhouette" as const, k: c.k, scores: c.scores };
   });
   io.progress("clustering", 1, 3);
-  const km = time("kmeans", () => sphericalKMeans(reduced, kChoice.k, { seed, restarts: 4 }));
+  const km = time("kmeans", () => sphericalKMeans(reduced, kChoice.k, { seed, restarts: n > 5000 ? 2 : 4 }));
   io.progress("clustering", 3, 3);
 
   // 4. Edges.
@@ -175,7 +175,24 @@ export function buildMacroGraph(input: MacroBuildInput, io: BuildIO): MacroBuild
     buildSubclusters({ labels, clusterIds, edges: knn, keywords, seed }),
   );
   io.progress("merging", 2, 3);
-  const terms = time("clusterTerms", () => clusterKeywords(tokens, Array.from(labels), { topN: 12 }));
+  // Distinctive terms from at most 400 members per cluster (evenly spread): enough to name a topic, and
+  // the c-TF-IDF cost stays flat for very large clusters.
+  const terms = time("clusterTerms", () => {
+    const counts = new Int32Array(clusterIds.length);
+    for (const l of labels) counts[l]!++;
+    const seen = new Int32Array(clusterIds.length);
+    const docs: (typeof tokens)[number][] = [];
+    const groups: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const c = labels[i]!;
+      const step = Math.max(1, Math.floor(counts[c]! / 400));
+      if (seen[c]!++ % step === 0) {
+        docs.push(tokens[i]!);
+        groups.push(c);
+      }
+    }
+    return clusterKeywords(docs, groups, { topN: 12 });
+  });
   const clusterTerms = clusterIds.map((_, c) => (terms.get(c) ?? []).map((k) => k.term));
   // Representatives: members closest to their cluster's mean direction.
   const k = clusterIds.length;

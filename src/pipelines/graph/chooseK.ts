@@ -63,7 +63,7 @@ export function chooseK(mat: Matrix, min: number, max: number, seed: number): KC
   const scores: { k: number; silhouette: number }[] = [];
   let best = { k: lo, silhouette: Number.NEGATIVE_INFINITY };
   for (let k = lo; k <= hi; k++) {
-    const r = sphericalKMeans(sample, k, { seed, restarts: 3 });
+    const r = sphericalKMeans(sample, k, { seed, restarts: 2 });
     const s = silhouette(dist, n, r.labels, r.k);
     scores.push({ k, silhouette: Math.round(s * 1e4) / 1e4 });
     if (s > best.silhouette + 1e-9) best = { k, silhouette: s };

@@ -28,30 +28,37 @@ export interface KnnOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
-/** Keeps the best `size` (index, score) pairs seen. */
+/** Keeps the best `size` (index, score) pairs seen; the current worst is cached so most pushes cost O(1). */
 class TopList {
   idx: Int32Array;
   score: Float32Array;
   len = 0;
+  private worst = 0;
   constructor(readonly size: number) {
     this.idx = new Int32Array(size);
     this.score = new Float32Array(size);
   }
   reset() {
     this.len = 0;
+    this.worst = 0;
+  }
+  private findWorst() {
+    let w = 0;
+    for (let t = 1; t < this.len; t++) if (this.score[t]! < this.score[w]!) w = t;
+    this.worst = w;
   }
   push(i: number, s: number) {
     if (this.len < this.size) {
       this.idx[this.len] = i;
       this.score[this.len] = s;
       this.len++;
+      if (this.len === this.size) this.findWorst();
       return;
     }
-    let worst = 0;
-    for (let t = 1; t < this.size; t++) if (this.score[t]! < this.score[worst]!) worst = t;
-    if (s > this.score[worst]!) {
-      this.idx[worst] = i;
-      this.score[worst] = s;
+    if (s > this.score[this.worst]!) {
+      this.idx[this.worst] = i;
+      this.score[this.worst] = s;
+      this.findWorst();
     }
   }
 }
@@ -95,7 +102,7 @@ export function knnGraph(reduced: Matrix, full: Matrix, opts: KnnOptions = {}): 
       if (i % 500 === 0) opts.onProgress?.(i, n);
     }
   } else {
-    const buckets = Math.max(8, Math.round(Math.sqrt(n)));
+    const buckets = Math.max(8, Math.round(2 * Math.sqrt(n)));
     const fine = sphericalKMeans(sampleRows(reduced, Math.min(n, buckets * 40), opts.seed ?? 42), buckets, {
       seed: opts.seed ?? 42,
       restarts: 1,
@@ -103,30 +110,43 @@ export function knnGraph(reduced: Matrix, full: Matrix, opts: KnnOptions = {}): 
     });
     const kb = fine.k;
     // Nearest buckets of every node.
-    const probes = Math.min(kb, opts.probes ?? 8);
+    const probes = Math.min(kb, opts.probes ?? 6);
     const members: number[][] = Array.from({ length: kb }, () => []);
     const nodeProbes = new Int32Array(n * probes);
     const bucketTop = new TopList(probes);
     for (let i = 0; i < n; i++) {
       bucketTop.reset();
       for (let c = 0; c < kb; c++) bucketTop.push(c, dotRows(reduced.data, i, fine.centroids, c, reduced.d));
-      let bestC = bucketTop.idx[0]!;
-      let bs = Number.NEGATIVE_INFINITY;
-      for (let t = 0; t < bucketTop.len; t++) {
-        nodeProbes[i * probes + t] = bucketTop.idx[t]!;
-        if (bucketTop.score[t]! > bs) {
-          bs = bucketTop.score[t]!;
-          bestC = bucketTop.idx[t]!;
-        }
-      }
-      members[bestC]!.push(i);
+      // Nearest bucket first, so the candidate budget is spent on the closest ones.
+      const order = Array.from({ length: bucketTop.len }, (_, t) => t).sort(
+        (a, b) => bucketTop.score[b]! - bucketTop.score[a]!,
+      );
+      order.forEach((t, rank) => {
+        nodeProbes[i * probes + rank] = bucketTop.idx[t]!;
+      });
+      members[bucketTop.idx[order[0]!]!]!.push(i);
     }
+    // Buckets of text clusters are uneven; a candidate budget keeps a node in a crowded region from
+    // scanning thousands of members of several big buckets.
+    const budget = Math.max(candidateCount * 20, 18 * Math.ceil(n / kb));
+    const rdata = reduced.data;
+    const rd = reduced.d;
     for (let i = 0; i < n; i++) {
       top.reset();
-      for (let t = 0; t < probes; t++) {
-        for (const j of members[nodeProbes[i * probes + t]!]!) {
-          if (j !== i) top.push(j, dotRows(reduced.data, i, reduced.data, j, reduced.d));
+      let scanned = 0;
+      const io = i * rd;
+      for (let t = 0; t < probes && scanned < budget; t++) {
+        const list = members[nodeProbes[i * probes + t]!]!;
+        for (let m = 0; m < list.length; m++) {
+          const j = list[m]!;
+          if (j === i) continue;
+          // Inlined dot product: this loop is the hot path of the whole edge stage.
+          let dot = 0;
+          const jo = j * rd;
+          for (let q = 0; q < rd; q++) dot += rdata[io + q]! * rdata[jo + q]!;
+          top.push(j, dot);
         }
+        scanned += list.length;
       }
       finish(i);
       if (i % 1000 === 0) opts.onProgress?.(i, n);

@@ -63,6 +63,8 @@ export function dropSharedTerms(clusterTerms: readonly (readonly string[])[]): s
   const limit = Math.max(2, Math.floor(clusterTerms.length / 4));
   return clusterTerms.map((terms) => {
     const kept = terms.filter((t) => (counts.get(t) ?? 0) <= limit);
-    return kept.length >= 3 ? kept : [...kept, ...terms.filter((t) => !kept.includes(t))].slice(0, Math.max(3, kept.length));
+    return kept.length >= 3
+      ? kept
+      : [...kept, ...terms.filter((t) => !kept.includes(t))].slice(0, Math.max(3, kept.length));
   });
 }

@@ -37,9 +37,9 @@ export function buildSubclusters(opts: {
   for (const e of opts.edges) {
     const c = opts.labels[e.source]!;
     if (c !== opts.labels[e.target]) continue;
-    let list = byCluster.get(c);
-    if (!list) byCluster.set(c, (list = []));
-    list.push(e);
+    const list = byCluster.get(c);
+    if (list) list.push(e);
+    else byCluster.set(c, [e]);
   }
   const out: Subcluster[] = [];
   let seq = 0;
@@ -58,9 +58,9 @@ export function buildSubclusters(opts: {
     const communities = louvain(g, { getEdgeWeight: "weight", rng: () => rng.next() });
     const groups = new Map<number, number[]>();
     for (const [node, community] of Object.entries(communities)) {
-      let members = groups.get(community);
-      if (!members) groups.set(community, (members = []));
-      members.push(Number(node));
+      const members = groups.get(community);
+      if (members) members.push(Number(node));
+      else groups.set(community, [Number(node)]);
     }
     const ordered = [...groups.values()]
       .filter((m) => m.length >= minSize)

@@ -13,7 +13,10 @@ export interface Matrix {
 export function pack(rows: readonly Float32Array[], d?: number): Matrix {
   const dim = d ?? rows[0]?.length ?? 0;
   const data = new Float32Array(rows.length * dim);
-  rows.forEach((r, i) => data.set(r.length === dim ? r : r.subarray(0, dim), i * dim));
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i]!;
+    data.set(r.length === dim ? r : r.subarray(0, dim), i * dim);
+  }
   return { data, n: rows.length, d: dim };
 }
 
