@@ -2,6 +2,7 @@
  * Assembles the SQS worker from configuration: clients, services, the task runner, the consumer, the
  * health/metrics endpoint and ECS scale-in protection. `graphnode-worker worker` calls `startWorker`.
  */
+import { routeAiSdkWarnings } from "../ai/llm/index.js";
 import type { WorkerConfig } from "../config.js";
 import { createChromaVectorStore } from "../infra/chroma.js";
 import { createS3Storage } from "../infra/s3Storage.js";
