@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
@@ -7,7 +8,10 @@ import { fileURLToPath } from "node:url";
 import { backendConversation, tempDir, writeFiles } from "./fixtures.js";
 
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const CHILD = fileURLToPath(new URL("./streamingChild.ts", import.meta.url));
+// Compiled runs (npm test) use the .js next to this file; a tsx run uses the .ts source.
+const CHILD_JS = fileURLToPath(new URL("./streamingChild.js", import.meta.url));
+const CHILD = existsSync(CHILD_JS) ? CHILD_JS : fileURLToPath(new URL("./streamingChild.ts", import.meta.url));
+const LOADER = existsSync(CHILD_JS) ? [] : ["--import", "tsx"];
 const MB = 1024 * 1024;
 
 /** Runs streamingChild.ts under `--max-old-space-size=heapMb`. */
@@ -19,7 +23,7 @@ function runChild(
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [`--max-old-space-size=${heapMb}`, "--import", "tsx", CHILD, mode, dir],
+      [`--max-old-space-size=${heapMb}`, ...LOADER, CHILD, mode, dir],
       {
         cwd: ROOT,
         stdio: ["ignore", "pipe", "pipe"],

@@ -1,0 +1,61 @@
+/**
+ * The shared services of a test run, started once and handed to the test processes as environment variables:
+ *   CHROMA_TEST_URL     a ChromaDB server (test/support/chroma.ts)
+ *   ELASTICMQ_TEST_URL  an ElasticMQ server (test/support/elasticmq.ts); not started when SKIP_ELASTICMQ=1
+ * A variable already set by the caller is kept and that service is not started (e.g. the services of a
+ * running `node scripts/services.mjs`).
+ */
+import { startChroma } from "./chroma.mjs";
+import { startElasticMq } from "./elasticmq.mjs";
+import { tailOf } from "./processes.mjs";
+
+export function elasticMqSkipped(env = process.env) {
+  return env.SKIP_ELASTICMQ === "1" && !env.ELASTICMQ_TEST_URL;
+}
+
+/**
+ * Starts what is needed, in parallel. Resolves { env, started, stop(), died() }: `env` holds the variables
+ * for the tests, `died()` lists the started services that are no longer running, with their last output.
+ * If one service fails, the others are stopped and the error says why.
+ */
+export async function startServices(runDir, { log = () => {} } = {}) {
+  const jobs = [];
+  const env = {};
+  if (process.env.CHROMA_TEST_URL) {
+    env.CHROMA_TEST_URL = process.env.CHROMA_TEST_URL;
+    log(`using the Chroma server at CHROMA_TEST_URL=${env.CHROMA_TEST_URL}`);
+  } else {
+    jobs.push(
+      startChroma(runDir).then((s) => {
+        env.CHROMA_TEST_URL = s.url;
+        return s;
+      }),
+    );
+  }
+  if (process.env.ELASTICMQ_TEST_URL) {
+    env.ELASTICMQ_TEST_URL = process.env.ELASTICMQ_TEST_URL;
+    log(`using the ElasticMQ server at ELASTICMQ_TEST_URL=${env.ELASTICMQ_TEST_URL}`);
+  } else if (elasticMqSkipped()) {
+    log("SKIP_ELASTICMQ=1: ElasticMQ not started; its test cases are skipped");
+  } else {
+    jobs.push(
+      startElasticMq(runDir, { log }).then((s) => {
+        env.ELASTICMQ_TEST_URL = s.url;
+        return s;
+      }),
+    );
+  }
+
+  const settled = await Promise.allSettled(jobs);
+  const started = settled.filter((r) => r.status === "fulfilled").map((r) => r.value);
+  const failures = settled.filter((r) => r.status === "rejected").map((r) => r.reason);
+  const stop = () => Promise.all(started.map((s) => s.stop()));
+  if (failures.length > 0) {
+    await stop();
+    throw new Error(failures.map((e) => (e instanceof Error ? e.message : String(e))).join("\n\n"));
+  }
+  for (const s of started) log(`${s.name} listening at ${s.url} (pid ${s.proc.pid})`);
+  const died = () =>
+    started.filter((s) => s.proc.hasExited()).map((s) => ({ name: s.name, output: tailOf(s.logFile) }));
+  return { env, started, stop, died };
+}

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+/**
+ * The test services outside a test run.
+ *   node scripts/services.mjs         starts Chroma and ElasticMQ, prints the variables to export, and keeps
+ *                                      them running until Ctrl-C; then e.g.
+ *                                      `CHROMA_TEST_URL=... ELASTICMQ_TEST_URL=... npx tsx --test test/x.test.ts`
+ *   node scripts/services.mjs fetch   only fetches the ElasticMQ jars into the cache (used by .ci/run)
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ensureElasticMqJars } from "./lib/elasticmq.mjs";
+import { startServices } from "./lib/services.mjs";
+
+const say = (line) => process.stderr.write(`[services] ${line}\n`);
+
+async function main() {
+  const command = process.argv[2] ?? "start";
+  if (command === "fetch") {
+    const lib = await ensureElasticMqJars(say);
+    say(`ElasticMQ jars ready in ${lib}`);
+    return;
+  }
+  if (command !== "start") throw new Error(`unknown command "${command}" (expected: start, fetch)`);
+  const runDir = mkdtempSync(join(tmpdir(), "graphnode-services-"));
+  process.once("exit", () => rmSync(runDir, { recursive: true, force: true }));
+  let services;
+  try {
+    services = await startServices(runDir, { log: say });
+  } catch (err) {
+    rmSync(runDir, { recursive: true, force: true });
+    throw err;
+  }
+  for (const [name, value] of Object.entries(services.env)) process.stdout.write(`export ${name}=${value}\n`);
+  say("running; Ctrl-C stops them");
+  await new Promise((resolve) => {
+    for (const s of ["SIGINT", "SIGTERM", "SIGHUP"]) process.once(s, resolve);
+    const poll = setInterval(() => {
+      const dead = services.died();
+      if (dead.length > 0) {
+        for (const d of dead) say(`${d.name} stopped; its last output:\n${d.output}`);
+        clearInterval(poll);
+        resolve();
+      }
+    }, 1000);
+  });
+  await services.stop();
+  rmSync(runDir, { recursive: true, force: true });
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    say(`error: ${err instanceof Error ? err.message : String(err)}`);
+    process.exit(1);
+  },
+);
