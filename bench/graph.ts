@@ -1,99 +1,246 @@
 /**
- * bench:graph — graph generation at scale on ../shared/datasets/debian-scale (local embeddings, no LLM):
- * wall time per stage and peak RSS at 1,000, 10,000 and all (~26,500) items. Each size runs in its own child
- * process so peak RSS is that size's own. Loading (streamed bundle parse) is timed too.
+ * bench:graph — wall time per stage and peak RSS of the macro graph pipeline on debian-scale, at 1,000,
+ * 10,000 and all (26,524) items, each size in a fresh child process so its peak RSS is its own.
+ *
+ * Stages: tokenize, embed (local embedder fitted on the items, 256-d), keywords (per node), neighbours
+ * (kNN lists: exact ≤ 5,000 nodes, else RP-forest + NN-descent), cluster (smoothing + spherical k-means, k by
+ * silhouette in [3, 8] as the backend requests), edges, refine, subclusters (Louvain), naming (cluster
+ * distinctive terms + local names), assemble (graph.json + features.json objects and their JSON text).
+ * Loading the bundle (streamed from the gunzipped files) is shown apart; the neighbour recall against
+ * exact search (200 sampled nodes) is measured after the timed run and not counted.
+ * Usage: npm run bench:graph [-- sizes=1000,10000,all]
  */
 import { spawnSync } from "node:child_process";
-import { createReadStream, createWriteStream, existsSync, mkdirSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { pipeline } from "node:stream/promises";
-import { fileURLToPath } from "node:url";
-import { createGunzip } from "node:zlib";
-import { buildMacroGraph } from "../src/pipelines/graph/build.js";
-import { iterateBundle } from "../src/pipelines/sources/index.js";
-import type { SourceItem } from "../src/pipelines/sources/types.js";
+import { join } from "node:path";
+import { gunzipSync } from "node:zlib";
+import { featuresFileSchema } from "../src/contract/files/features.js";
+import { graphOutputSchema } from "../src/contract/files/graph.js";
+import { fitLocalEmbedderOnTokens } from "../src/ai/embeddings/local/index.js";
+import { clusterKeywords, extractKeywords } from "../src/pipelines/keywords/index.js";
+import { assembleFeatures, assembleGraph, type MacroItem } from "../src/pipelines/macro/assemble.js";
+import { localClusterLabels } from "../src/pipelines/macro/naming.js";
+import { runMacroAlgorithms } from "../src/pipelines/macro/pipeline.js";
+import { PackedVectors } from "../src/pipelines/macro/packed.js";
+import { toMatrix } from "../src/pipelines/macro/vectors.js";
+import { iterateBundle, type SourceItem } from "../src/pipelines/sources/index.js";
+import { tokenize } from "../src/pipelines/text/index.js";
 
-const datasetDir = resolve(process.env.DATASET_DIR ?? join(process.cwd(), "../shared/datasets/debian-scale"));
+const SCALE = process.env.DEBIAN_SCALE_DIR ?? "/work/shared/datasets/debian-scale";
+const STAGES = [
+  "tokenize",
+  "embed",
+  "keywords",
+  "neighbours",
+  "cluster",
+  "edges",
+  "refine",
+  "subclusters",
+  "naming",
+  "assemble",
+] as const;
+type Stage = (typeof STAGES)[number];
 
-async function unpacked(): Promise<string> {
-  const dir = join(tmpdir(), "graphnode-bench-debian-scale");
-  mkdirSync(dir, { recursive: true });
-  for (const name of ["input.json", "notes.json"]) {
-    const out = join(dir, name);
-    if (!existsSync(out))
-      await pipeline(
-        createReadStream(join(datasetDir, `${name}.gz`)),
-        createGunzip(),
-        createWriteStream(out),
-      );
-  }
-  return dir;
+interface Row {
+  items: number;
+  loadMs: number;
+  stages: Record<Stage, number>;
+  totalMs: number;
+  validateMs: number;
+  peakRssMb: number;
+  k: number;
+  edges: number;
+  highEdges: number;
+  subclusters: number;
+  moved: number;
+  method: string;
+  recall: number | null;
+  graphMb: number;
+  featuresMb: number;
 }
 
-async function child(size: number) {
-  const dir = await unpacked();
+async function child(dir: string, size: number): Promise<void> {
   const t0 = performance.now();
-  const all: SourceItem[] = [];
-  for await (const item of iterateBundle(dir)) all.push(item);
-  // Conversations and notes interleaved so every size holds both kinds.
-  const notes = all.filter((i) => i.kind === "note");
-  const convs = all.filter((i) => i.kind !== "note");
-  const ratio = notes.length / all.length;
   const items: SourceItem[] = [];
-  let ni = 0;
-  let ci = 0;
-  while (items.length < Math.min(size, all.length)) {
-    if (ni < notes.length && (ci >= convs.length || ni < items.length * ratio)) items.push(notes[ni++]!);
-    else items.push(convs[ci++]!);
+  for await (const item of iterateBundle(dir)) {
+    if (items.length >= size) break;
+    items.push(item);
   }
-  const loadSeconds = (performance.now() - t0) / 1000;
+  const loadMs = performance.now() - t0;
+  const stages = Object.fromEntries(STAGES.map((s) => [s, 0])) as Record<Stage, number>;
+  const time = <T>(stage: Stage, fn: () => T): T => {
+    const t = performance.now();
+    const out = fn();
+    stages[stage] += performance.now() - t;
+    return out;
+  };
+  const start = performance.now();
+  const tokens = time("tokenize", () => items.map((it) => tokenize(it.texts.map((t) => t.text).join("\n"))));
+  const { vectors } = time("embed", () => fitLocalEmbedderOnTokens(tokens, { dimension: 256 }));
+  const keywords = time("keywords", () => extractKeywords(tokens));
+  const result = runMacroAlgorithms(vectors, { minClusters: 3, maxClusters: 8, seed: 42, keywords });
+  stages.neighbours = result.timings.neighbours;
+  stages.cluster = result.timings.cluster;
+  stages.edges = result.timings.edges;
+  stages.refine = result.timings.refine;
+  stages.subclusters = result.timings.subclusters;
+  const clusters = time("naming", () => {
+    const terms = clusterKeywords(tokens, Array.from(result.labels));
+    return localClusterLabels(
+      Array.from({ length: result.k }, (_, c) => terms.get(c) ?? []),
+      result.sizes,
+      { language: "en" },
+    );
+  });
+  const macroItems: MacroItem[] = items.map((it, i) => ({
+    origId: it.origId,
+    title: it.title,
+    sourceType: it.sourceType,
+    numSections: it.numSections,
+    createTime: it.createTime,
+    updateTime: it.updateTime,
+    keywords: keywords[i]!,
+  }));
+  const embedding = { provider: "local", model: "local-tfidf-lsa", dimension: 256 };
+  const { graph, features, graphJson, featuresJson } = time("assemble", () => {
+    const graph = assembleGraph({
+      items: macroItems,
+      labels: result.labels,
+      clusters,
+      edges: result.edges,
+      subclusters: result.subclusters,
+      language: "en",
+      embedding,
+      naming: "local",
+    });
+    const features = assembleFeatures({ items: macroItems, vectors, embedding });
+    return { graph, features, graphJson: JSON.stringify(graph), featuresJson: JSON.stringify(features) };
+  });
+  const totalMs = performance.now() - start;
   const t1 = performance.now();
-  const out = buildMacroGraph({ items, minClusters: 3, maxClusters: 15 }, { progress() {} });
-  const buildSeconds = (performance.now() - t1) / 1000;
-  const rssMb = process.resourceUsage().maxRSS / 1024;
-  process.stdout.write(
-    `${JSON.stringify({ size: items.length, loadSeconds, buildSeconds, rssMb, stages: out.timings, k: out.clusterIds.length, edges: out.edges.length, subclusters: out.subclusters.length })}\n`,
-  );
+  const ok = graphOutputSchema.safeParse(graph).success && featuresFileSchema.safeParse(features).success;
+  const validateMs = performance.now() - t1;
+  if (!ok) throw new Error("assembled output fails the contract schema");
+  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+
+  let recall: number | null = null;
+  if (result.neighbours.method === "approximate") {
+    const m = toMatrix(vectors);
+    const p = new PackedVectors(m);
+    const k = result.neighbours.k;
+    let hits = 0;
+    const queries = 200;
+    for (let q = 0; q < queries; q++) {
+      const i = Math.floor((q * m.n) / queries);
+      const out = p.dotRange(i, 0, m.n);
+      const best = Array.from(out, (s, j) => [j === i ? Number.NEGATIVE_INFINITY : s, j] as const)
+        .sort((a, b) => b[0] - a[0])
+        .slice(0, k);
+      const truth = new Set(best.map(([, j]) => j));
+      for (let t = 0; t < k; t++) if (truth.has(result.neighbours.index[i * k + t]!)) hits++;
+    }
+    recall = hits / (queries * k);
+  }
+  const row: Row = {
+    items: items.length,
+    loadMs: Math.round(loadMs),
+    stages: Object.fromEntries(STAGES.map((s) => [s, Math.round(stages[s])])) as Record<Stage, number>,
+    totalMs: Math.round(totalMs),
+    validateMs: Math.round(validateMs),
+    peakRssMb,
+    k: result.k,
+    edges: result.edges.length,
+    highEdges: result.edges.filter((e) => e.confidence === "high").length,
+    subclusters: result.subclusters.length,
+    moved: result.moved,
+    method: result.neighbours.method,
+    recall,
+    graphMb: Number((graphJson.length / 1e6).toFixed(1)),
+    featuresMb: Number((featuresJson.length / 1e6).toFixed(1)),
+  };
+  process.stdout.write(`${JSON.stringify(row)}\n`);
 }
 
-async function main() {
-  const sizes = (process.env.SIZES ?? "1000,10000,all")
+function main(): void {
+  const args = new Map(process.argv.slice(2).map((a) => a.split("=") as [string, string]));
+  if (args.has("child")) {
+    void child(args.get("dir")!, Number(args.get("child"))).catch((e: unknown) => {
+      console.error(e);
+      process.exit(1);
+    });
+    return;
+  }
+  const sizes = (args.get("sizes") ?? "1000,10000,all")
     .split(",")
     .map((s) => (s === "all" ? Number.MAX_SAFE_INTEGER : Number(s)));
-  await unpacked();
-  console.log(`bench:graph on ${datasetDir} (local embeddings, no LLM, k chosen in [3, 15] by silhouette)`);
-  const rows: { size: number; buildSeconds: number }[] = [];
-  for (const size of sizes) {
-    const r = spawnSync(
-      process.execPath,
-      ["--max-old-space-size=4096", fileURLToPath(import.meta.url), "--child", String(size)],
-      {
+  const dir = mkdtempSync(join(tmpdir(), "bench-graph-"));
+  try {
+    writeFileSync(join(dir, "input.json"), gunzipSync(readFileSync(join(SCALE, "input.json.gz"))));
+    writeFileSync(join(dir, "notes.json"), gunzipSync(readFileSync(join(SCALE, "notes.json.gz"))));
+    console.log("macro graph pipeline on debian-scale, one process per size (times in seconds)");
+    const s = (ms: number) => (ms / 1000).toFixed(2);
+    console.log(
+      [
+        "items".padEnd(6),
+        ...STAGES.map((st) => st.padStart(st.length < 6 ? 6 : st.length)),
+        "total".padStart(6),
+        "peak RSS".padStart(9),
+        "| load",
+        "validate",
+        " k",
+        "edges (high)",
+        "subcl.",
+        "moved",
+        "kNN",
+        "recall@10",
+        "graph/features MB",
+      ].join(" "),
+    );
+    const rows: Row[] = [];
+    for (const size of sizes) {
+      const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, `child=${size}`, `dir=${dir}`], {
         encoding: "utf8",
-      },
-    );
-    const line = r.stdout.trim().split("\n").at(-1) ?? "";
-    if (r.status !== 0 || !line.startsWith("{")) {
-      console.log(`size ${size}: failed (${r.status}) ${r.stderr.slice(-500)}`);
-      continue;
+        maxBuffer: 1 << 20,
+      });
+      if (r.status !== 0) {
+        console.error(r.stderr);
+        process.exitCode = 1;
+        return;
+      }
+      const row = JSON.parse(r.stdout.trim().split("\n").pop()!) as Row;
+      rows.push(row);
+      console.log(
+        [
+          String(row.items).padEnd(6),
+          ...STAGES.map((st) => s(row.stages[st]).padStart(st.length < 6 ? 6 : st.length)),
+          s(row.totalMs).padStart(6),
+          `${row.peakRssMb} MB`.padStart(9),
+          "|",
+          s(row.loadMs),
+          s(row.validateMs).padStart(8),
+          String(row.k).padStart(2),
+          `${row.edges} (${row.highEdges})`.padStart(12),
+          String(row.subclusters).padStart(6),
+          String(row.moved).padStart(5),
+          row.method.slice(0, 6),
+          (row.recall === null ? "exact" : row.recall.toFixed(3)).padStart(9),
+          `${row.graphMb}/${row.featuresMb}`,
+        ].join(" "),
+      );
     }
-    const m = JSON.parse(line);
-    rows.push(m);
-    const stages = Object.entries(m.stages as Record<string, number>)
-      .map(([k, v]) => `${k} ${v.toFixed(2)}`)
-      .join(", ");
-    console.log(
-      `${String(m.size).padStart(6)} items: build ${m.buildSeconds.toFixed(1)} s (load ${m.loadSeconds.toFixed(1)} s), peak RSS ${Math.round(m.rssMb)} MB, k=${m.k}, ${m.edges} edges, ${m.subclusters} subclusters\n         stages: ${stages}`,
-    );
-  }
-  const ten = rows.find((r) => r.size === 10000);
-  const last = rows.at(-1);
-  if (ten && last && last.size > 10000) {
-    console.log(
-      `growth 10,000 → ${last.size}: ${(last.buildSeconds / ten.buildSeconds).toFixed(2)}× time for ${(last.size / ten.size).toFixed(2)}× items`,
-    );
+    const i10 = rows.findIndex((r) => r.items === 10000);
+    const last = rows[rows.length - 1]!;
+    if (i10 >= 0 && last.items > 10000) {
+      const r10 = rows[i10]!;
+      console.log(
+        `growth ${r10.items} → ${last.items} items (×${(last.items / r10.items).toFixed(2)}): total ×${(last.totalMs / r10.totalMs).toFixed(2)}, ` +
+          STAGES.map((st) => `${st} ×${(last.stages[st] / Math.max(1, r10.stages[st])).toFixed(2)}`).join(", "),
+      );
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
-if (process.argv[2] === "--child") await child(Number(process.argv[3]));
-else await main();
+main();

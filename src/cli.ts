@@ -5,6 +5,8 @@
  *   run <envelope.json> --storage <dir>      run one request envelope locally; the result envelope is the last
  *                                            line of stdout, progress goes to stderr as JSON lines
  *   schemas <dir>                            write the wire contract as JSON Schema files
+ *   view <graph.json> [--out <file.html>]    write an offline HTML viewer of a graph.json (default: graph.html
+ *                                            next to it) and print its path
  */
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -15,12 +17,14 @@ import { runEnvelopeLocally } from "./runtime/localRun.js";
 import { createLogger } from "./runtime/logger.js";
 import { startWorker, stopOnSignals } from "./runtime/worker.js";
 import { buildGraphFromPath } from "./tasks/graphGeneration/oneShot.js";
+import { writeGraphView } from "./viewer/index.js";
 
 const USAGE = `usage:
   graphnode-worker worker
   graphnode-worker graph <export file or folder> --out <dir> [--clusters N] [--min N] [--max N] [--language xx]
   graphnode-worker run <envelope.json> --storage <dir>
-  graphnode-worker schemas <dir>`;
+  graphnode-worker schemas <dir>
+  graphnode-worker view <graph.json> [--out <file.html>]`;
 
 function fail(message: string, code = 2): never {
   process.stderr.write(`graphnode-worker: ${message}\n`);
@@ -121,6 +125,14 @@ async function commandSchemas(args: string[]): Promise<void> {
   process.stdout.write(`${files.length} schema files written to ${dir}\n`);
 }
 
+async function commandView(args: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({ args, options: { out: { type: "string" } }, allowPositionals: true });
+  const file = positionals[0];
+  if (!file) fail(`view needs a graph.json file\n${USAGE}`);
+  const written = await writeGraphView(file, values.out);
+  process.stdout.write(`${written}\n`);
+}
+
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
@@ -132,6 +144,8 @@ async function main(argv: string[]): Promise<void> {
       return commandSchemas(rest);
     case "graph":
       return commandGraph(rest);
+    case "view":
+      return commandView(rest);
     case undefined:
     case "help":
     case "--help":

@@ -4,11 +4,13 @@
  * ADD_CONVERSATION_REQUEST is resolved to ADD_NODE_REQUEST by the runtime (canonicalRequestType).
  */
 import { canonicalRequestType, REQUEST_TASK_TYPES, type RequestTaskType } from "../contract/taskTypes.js";
+import { addNodeHandler } from "./addNode.js";
 import { graphGenerationHandler } from "./graphGeneration/handler.js";
+import { graphSummaryHandler } from "./graphSummary.js";
 import { notImplemented } from "./notImplemented.js";
 import type { HandlerRegistry, TaskHandler } from "./types.js";
 
-const implemented: TaskHandler[] = [graphGenerationHandler()];
+const implemented: TaskHandler[] = [graphGenerationHandler(), addNodeHandler()];
 
 export function createHandlerRegistry(overrides: TaskHandler[] = []): HandlerRegistry {
   const map = new Map<RequestTaskType, TaskHandler>();
