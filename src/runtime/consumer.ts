@@ -97,12 +97,16 @@ export class SqsConsumer {
       const want = Math.min(10, free);
       this.reserved += want;
       let messages: ReceivedMessage[] = [];
+      // A signal per receive, tied to stop: the SDK leaves its abort listener on the signal it is given.
+      const receiveAbort = new AbortController();
+      const onStop = () => receiveAbort.abort();
+      this.stopController.signal.addEventListener("abort", onStop, { once: true });
       try {
         messages = await this.opts.queue.receive(this.opts.requestQueueUrl, {
           maxMessages: want,
           waitTimeSeconds: this.opts.waitTimeSeconds,
           visibilityTimeoutSeconds: this.opts.visibilityTimeoutSeconds,
-          signal: this.stopController.signal,
+          signal: receiveAbort.signal,
         });
         failures = 0;
         this.lastPollAt = Date.now();
@@ -115,6 +119,8 @@ export class SqsConsumer {
         this.opts.log.error({ err: errorSummary(err), poller: id, backoffMs: backoff }, "receive failed");
         await sleep(backoff, this.stopController.signal);
         continue;
+      } finally {
+        this.stopController.signal.removeEventListener("abort", onStop);
       }
       this.reserved -= want;
       for (const m of messages) {

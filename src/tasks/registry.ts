@@ -10,7 +10,7 @@ import { graphSummaryHandler } from "./graphSummary.js";
 import { notImplemented } from "./notImplemented.js";
 import type { HandlerRegistry, TaskHandler } from "./types.js";
 
-const implemented: TaskHandler[] = [graphGenerationHandler(), addNodeHandler()];
+const implemented: TaskHandler[] = [graphGenerationHandler(), addNodeHandler(), graphSummaryHandler()];
 
 export function createHandlerRegistry(overrides: TaskHandler[] = []): HandlerRegistry {
   const map = new Map<RequestTaskType, TaskHandler>();
