@@ -143,8 +143,9 @@ test("a bundle in S3 becomes a COMPLETED graph that passes the contract and the 
   assert.equal(payload.userId, userId);
   assert.equal(final[0]!.taskId, taskId);
   assert.equal(payload.resultS3Key, `results/macro/${userId}/${taskId}/graph.json`);
-  assert.equal(payload.summaryIncluded, false);
-  assert.match(payload.error as string, /summary is not available/);
+  assert.equal(payload.summaryIncluded, true);
+  assert.equal(payload.summaryS3Key, `results/macro/${userId}/${taskId}/summary.json`);
+  assert.equal(payload.error, undefined, "nothing went wrong on the way");
   assert.equal(
     payload.featuresS3Key,
     undefined,
@@ -208,6 +209,11 @@ test("a bundle in S3 becomes a COMPLETED graph that passes the contract and the 
     assert.equal(e.is_intra_cluster, graph.nodes[e.source]!.cluster_id === graph.nodes[e.target]!.cluster_id);
   }
   assert.equal((graph.metadata as Record<string, unknown>).naming, "local");
+  const summary = (await storage.getJson(env.bucket, payload.summaryS3Key as string)) as {
+    overview: { total_source_nodes?: number };
+    clusters: { cluster_id: string }[];
+  };
+  for (const c of summary.clusters) assert.ok(c.cluster_id in graph.metadata.clusters, "summary uses the graph's cluster ids");
 
   // The fitted embedder is kept for ADD_NODE, and the nodes with text are in Chroma under `${userId}_${origId}`.
   assert.ok(await storage.exists(env.bucket, `results/macro/${userId}/${taskId}/embedder.json`));

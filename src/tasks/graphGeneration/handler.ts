@@ -7,8 +7,10 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createLlm, resolveLlmConfig } from "../../ai/llm/index.js";
 import { validateOutput } from "../../contract/files/validate.js";
 import type { GraphGenerationRequest } from "../../contract/requests.js";
+import { summarizeGraph } from "../../pipelines/summary/index.js";
 import { classifyError } from "../../runtime/classify.js";
 import type { ResultPayload, TaskHandler } from "../types.js";
 import { generateGraph } from "./generate.js";
@@ -57,7 +59,7 @@ export function graphGenerationHandler(): TaskHandler {
         });
         const { built, graph, features, naming, ledger } = generated;
         timing.stages = built.timings;
-        validateOutput("graph.json", graph);
+        const checkedGraph = validateOutput("graph.json", graph);
         validateOutput("features.json", features);
 
         const prefix = resultPrefix(payload.userId, ctx.taskId);
@@ -109,8 +111,28 @@ export function graphGenerationHandler(): TaskHandler {
         }
         timing.index_seconds = Math.round(performance.now() - tIndex) / 1000;
 
-        if (payload.includeSummary)
-          notes.push("graph summary is not available yet in this worker (summaryIncluded: false)");
+        // The summary runs on the graph in memory; its failure does not lose the graph.
+        let summaryS3Key: string | undefined;
+        if (payload.includeSummary) {
+          ctx.progress.report("summary", 0, 1);
+          try {
+            const llm = createLlm(resolveLlmConfig(config.env, "MACRO"), { ledger });
+            const { summary } = await summarizeGraph(checkedGraph, {
+              language: payload.summaryLanguage ?? payload.language ?? generated.language,
+              llm,
+              signal: ctx.signal,
+            });
+            validateOutput("summary.json", summary);
+            summaryS3Key = `${prefix}/summary.json`;
+            await storage.putJson(payloadBucket, summaryS3Key, summary);
+          } catch (err) {
+            if (ctx.signal.aborted) throw err;
+            const c = classifyError(err);
+            ctx.log.warn({ code: c.code }, "graph summary failed");
+            notes.push(`Graph succeeded, but summary failed: ${c.message}`);
+          }
+          ctx.progress.report("summary", 1, 1);
+        }
         timing.llm = ledger.toJSON();
         timing.total_seconds = Math.round(performance.now() - t0) / 1000;
         await storage.putJson(payloadBucket, `${prefix}/timing.json`, timing);
@@ -124,7 +146,8 @@ export function graphGenerationHandler(): TaskHandler {
           ...(/paraphrase-multilingual-minilm-l12-v2/i.test(built.model) && built.dimension === 384
             ? { featuresS3Key: `${prefix}/features.json` }
             : {}),
-          summaryIncluded: false,
+          summaryIncluded: summaryS3Key !== undefined,
+          ...(summaryS3Key ? { summaryS3Key } : {}),
           ...(notes.length ? { error: notes.join("; ").slice(0, 300) } : {}),
         };
       } finally {
