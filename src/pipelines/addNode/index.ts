@@ -1,0 +1,3 @@
+/** The incremental add: cluster assignment against existing clusters, new clusters, edges, result.json. */
+export * from "./assign.js";
+export * from "./pipeline.js";

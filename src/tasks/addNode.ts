@@ -1,0 +1,204 @@
+/**
+ * ADD_NODE_REQUEST (and its alias ADD_CONVERSATION_REQUEST): the changed items of `add-node/{taskId}/` (the
+ * bundle prefix, or batch.json / test-batch.json alone, contract §2.2) → result.json at
+ * `results/add_node/{userId}/{taskId}/result.json` (§3.4), and the new/changed nodes upserted into the user's
+ * macro Chroma collection. The items are embedded with the graph's own fitted embedder (results/macro/{userId}/
+ * latest.json), so they land in the same space as the graph's nodes. The input objects are only read.
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { loadLocalEmbedder } from "../ai/embeddings/local/index.js";
+import { createLlm, LlmLedger, resolveLlmConfig } from "../ai/llm/index.js";
+import { terminal } from "../contract/errors.js";
+import { validateOutput } from "../contract/files/validate.js";
+import type { AddNodeRequest } from "../contract/requests.js";
+import { unsafeKeyReason } from "../infra/safeKey.js";
+import type { ObjectStorage } from "../infra/storage.js";
+import type { VectorCollection } from "../infra/vectorStore.js";
+import { type AddNodeResult, runAddNodePipeline } from "../pipelines/addNode/index.js";
+import { loadAddNodeBatch } from "../pipelines/sources/addNodeBatch.js";
+import { macroCollectionName } from "./graphGeneration/indexNodes.js";
+import type { ResultPayload, TaskHandler } from "./types.js";
+
+const MAX_OBJECT_BYTES = 1024 * 1024 * 1024;
+const NO_GRAPH = "no graph exists for this user yet; run graph generation first";
+
+export interface LatestGraph {
+  taskId: string;
+  graphS3Key: string;
+  embedderS3Key: string;
+  model: string;
+  dimension: number;
+  fingerprint: string | null;
+  generatedAt?: string;
+}
+
+export function addNodeResultKey(userId: string, taskId: string): string {
+  return `results/add_node/${userId}/${taskId}/result.json`;
+}
+
+export async function readLatestGraph(
+  storage: ObjectStorage,
+  bucket: string,
+  userId: string,
+  signal?: AbortSignal,
+): Promise<LatestGraph> {
+  const key = `results/macro/${userId}/latest.json`;
+  if (!(await storage.exists(bucket, key, signal ? { signal } : {})))
+    throw terminal("INPUT_NOT_FOUND", NO_GRAPH);
+  const latest = (await storage.getJson(
+    bucket,
+    key,
+    signal ? { signal } : {},
+  )) as Partial<LatestGraph> | null;
+  if (!latest || typeof latest.embedderS3Key !== "string" || typeof latest.model !== "string") {
+    throw terminal("INVALID_INPUT", `${key} does not name the graph's embedding model; regenerate the graph`);
+  }
+  return latest as LatestGraph;
+}
+
+/** Downloads the batch (the prefix's objects, or the one key) into `dir` and returns the batch's local path. */
+async function downloadBatch(
+  storage: ObjectStorage,
+  bucket: string,
+  s3Key: string,
+  dir: string,
+  signal: AbortSignal,
+): Promise<string> {
+  if (s3Key.endsWith("/")) {
+    const objects = (await storage.list(bucket, s3Key, { signal })).filter(
+      (o) => !o.key.endsWith("/") && unsafeKeyReason(o.key) === null,
+    );
+    if (objects.length === 0) throw terminal("INPUT_NOT_FOUND", `no input objects under ${s3Key}`);
+    // Full keys become paths under dir, so the bundle sits at dir/<prefix>.
+    await storage.downloadToDir(bucket, { keys: objects.map((o) => o.key) }, dir, {
+      signal,
+      maxBytes: MAX_OBJECT_BYTES,
+    });
+    return join(dir, s3Key);
+  }
+  const [got] = await storage.downloadToDir(bucket, { keys: [s3Key] }, dir, {
+    signal,
+    maxBytes: MAX_OBJECT_BYTES,
+  });
+  if (!got) throw terminal("INPUT_NOT_FOUND", `${s3Key} not found`);
+  return got.path;
+}
+
+async function userMembers(col: VectorCollection, userId: string) {
+  const hits = await col.get({ where: { user_id: userId }, includeEmbeddings: true });
+  return hits
+    .filter((h) => h.embedding && typeof h.metadata.cluster_id === "string")
+    .map((h) => ({ id: h.id, clusterId: h.metadata.cluster_id as string, vector: h.embedding! }));
+}
+
+export function addNodeHandler(): TaskHandler {
+  return {
+    type: "ADD_NODE_REQUEST",
+    async run(raw, ctx): Promise<ResultPayload> {
+      const payload = raw as AddNodeRequest;
+      const { storage, payloadBucket, config } = ctx.services;
+      const inputBucket = payload.bucket ?? payloadBucket;
+      const { userId } = payload;
+      const signal = ctx.signal;
+
+      // The graph this add extends: its embedder and its collection. Checked before any download.
+      const latest = await readLatestGraph(storage, payloadBucket, userId, signal);
+      const store = await ctx.services.vectors();
+      const collectionName = macroCollectionName(latest.model, config.env.MACRO_CHROMA_COLLECTION);
+      const existing = await store.existing(collectionName);
+      if (!existing)
+        throw terminal("INPUT_NOT_FOUND", `${NO_GRAPH} (vector collection ${collectionName} is missing)`);
+      if (existing.space.model !== latest.model || existing.space.dimension !== latest.dimension) {
+        throw terminal(
+          "EMBEDDING_MODEL_MISMATCH",
+          `collection ${collectionName} was built with ${existing.space.model} (${existing.space.dimension}-d) but the graph uses ${latest.model} (${latest.dimension}-d); regenerate the graph`,
+        );
+      }
+      const embedder = loadLocalEmbedder(
+        (await storage.getJson(payloadBucket, latest.embedderS3Key, { signal })) as never,
+      );
+      if (latest.fingerprint && embedder.fingerprint !== latest.fingerprint) {
+        throw terminal(
+          "EMBEDDING_MODEL_MISMATCH",
+          "the stored embedder does not match the user's graph; regenerate the graph",
+        );
+      }
+      // Opening with the space also refuses a collection of another model (terminal EMBEDDING_MODEL_MISMATCH).
+      const col = await store.collection(collectionName, {
+        model: latest.model,
+        dimension: latest.dimension,
+      });
+
+      const dir = await mkdtemp(join(tmpdir(), "graphnode-addnode-"));
+      try {
+        const batchPath = await downloadBatch(storage, inputBucket, payload.s3Key, dir, signal);
+        const warnings: string[] = [];
+        const batch = await loadAddNodeBatch(batchPath, {
+          signal,
+          onWarning: (m) => {
+            if (warnings.length < 50) warnings.push(m);
+          },
+        });
+        if (batch.userId && batch.userId !== userId) {
+          throw terminal("INVALID_INPUT", "batch.json belongs to another user than the request");
+        }
+        const ledger = new LlmLedger();
+        const llm = createLlm(resolveLlmConfig(config.env, "MACRO"), { ledger });
+        const fingerprint = latest.fingerprint ?? embedder.fingerprint;
+        const out = await runAddNodePipeline({
+          userId,
+          items: batch.items,
+          existingClusters: batch.existingClusters,
+          embed: (texts) => embedder.embed(texts, { signal }),
+          members: await userMembers(col, userId),
+          neighbours: async (vector, k) =>
+            (await col.query(vector, { k, where: { user_id: userId } })).map((h) => ({
+              id: h.id,
+              similarity: 1 - h.distance,
+              ...(typeof h.metadata.cluster_id === "string" ? { clusterId: h.metadata.cluster_id } : {}),
+            })),
+          llm,
+          ...(payload.language ? { language: payload.language } : {}),
+          signal,
+        });
+        checkEndpoints(out.result);
+        validateOutput("result.json", out.result);
+        const key = addNodeResultKey(userId, ctx.taskId);
+        await storage.putJson(payloadBucket, key, out.result);
+        if (out.records.length > 0) {
+          await col.upsert(
+            out.records.map((r) => ({
+              id: r.id,
+              embedding: r.vector,
+              metadata: { ...r.metadata, embedding_fingerprint: fingerprint },
+            })),
+          );
+        }
+        ctx.log.info(
+          { ...out.stats, items: batch.items.length, warnings: warnings.length },
+          "add node finished",
+        );
+        return { userId, status: "COMPLETED", resultS3Key: key };
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/**
+ * The backend resolves an endpoint by node id, then by origId after stripping `${userId}_`, then by parseInt:
+ * every endpoint here must be a node of this result or a stored record id of this user, and never a self-loop.
+ */
+export function checkEndpoints(result: AddNodeResult): void {
+  const prefix = `${result.userId}_`;
+  for (const item of result.results) {
+    for (const e of item.edges) {
+      if (!e.source.startsWith(prefix) || !e.target.startsWith(prefix) || e.source === e.target) {
+        throw terminal("INTERNAL_ERROR", "an AddNode edge has an endpoint the backend cannot resolve");
+      }
+    }
+  }
+}
