@@ -21,7 +21,7 @@ import {
 } from "../src/pipelines/addNode/index.js";
 import { buildMacroGraph } from "../src/pipelines/graph/build.js";
 import { localClusterLabel } from "../src/pipelines/graph/localNames.js";
-import { clusteringScores } from "../src/pipelines/graph/metrics.js";
+import { clusteringScores } from "../src/pipelines/macro/metrics.js";
 import type { ExistingCluster } from "../src/pipelines/sources/addNodeBatch.js";
 import { loadBundle } from "../src/pipelines/sources/index.js";
 

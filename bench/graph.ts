@@ -15,14 +15,14 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunzipSync } from "node:zlib";
+import { fitLocalEmbedderOnTokens } from "../src/ai/embeddings/local/index.js";
 import { featuresFileSchema } from "../src/contract/files/features.js";
 import { graphOutputSchema } from "../src/contract/files/graph.js";
-import { fitLocalEmbedderOnTokens } from "../src/ai/embeddings/local/index.js";
 import { clusterKeywords, extractKeywords } from "../src/pipelines/keywords/index.js";
 import { assembleFeatures, assembleGraph, type MacroItem } from "../src/pipelines/macro/assemble.js";
 import { localClusterLabels } from "../src/pipelines/macro/naming.js";
-import { runMacroAlgorithms } from "../src/pipelines/macro/pipeline.js";
 import { PackedVectors } from "../src/pipelines/macro/packed.js";
+import { runMacroAlgorithms } from "../src/pipelines/macro/pipeline.js";
 import { toMatrix } from "../src/pipelines/macro/vectors.js";
 import { iterateBundle, type SourceItem } from "../src/pipelines/sources/index.js";
 import { tokenize } from "../src/pipelines/text/index.js";
@@ -183,7 +183,7 @@ function main(): void {
     console.log(
       [
         "items".padEnd(6),
-        ...STAGES.map((st) => st.padStart(st.length < 6 ? 6 : st.length)),
+        ...STAGES.map((st) => st.padStart(Math.max(6, st.length))),
         "total".padStart(6),
         "peak RSS".padStart(9),
         "| load",
@@ -199,10 +199,14 @@ function main(): void {
     );
     const rows: Row[] = [];
     for (const size of sizes) {
-      const r = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, `child=${size}`, `dir=${dir}`], {
-        encoding: "utf8",
-        maxBuffer: 1 << 20,
-      });
+      const r = spawnSync(
+        process.execPath,
+        [...process.execArgv, process.argv[1]!, `child=${size}`, `dir=${dir}`],
+        {
+          encoding: "utf8",
+          maxBuffer: 1 << 20,
+        },
+      );
       if (r.status !== 0) {
         console.error(r.stderr);
         process.exitCode = 1;
@@ -213,7 +217,7 @@ function main(): void {
       console.log(
         [
           String(row.items).padEnd(6),
-          ...STAGES.map((st) => s(row.stages[st]).padStart(st.length < 6 ? 6 : st.length)),
+          ...STAGES.map((st) => s(row.stages[st]).padStart(Math.max(6, st.length))),
           s(row.totalMs).padStart(6),
           `${row.peakRssMb} MB`.padStart(9),
           "|",
@@ -235,7 +239,9 @@ function main(): void {
       const r10 = rows[i10]!;
       console.log(
         `growth ${r10.items} → ${last.items} items (×${(last.items / r10.items).toFixed(2)}): total ×${(last.totalMs / r10.totalMs).toFixed(2)}, ` +
-          STAGES.map((st) => `${st} ×${(last.stages[st] / Math.max(1, r10.stages[st])).toFixed(2)}`).join(", "),
+          STAGES.map((st) => `${st} ×${(last.stages[st] / Math.max(1, r10.stages[st])).toFixed(2)}`).join(
+            ", ",
+          ),
       );
     }
   } finally {

@@ -48,7 +48,8 @@ interface Scored {
 
 function mean(rows: ClusteringScores[]): ClusteringScores {
   const out = { homogeneity: 0, completeness: 0, vMeasure: 0, nmi: 0, nmiGeometric: 0, ari: 0 };
-  for (const r of rows) for (const key of Object.keys(out) as (keyof ClusteringScores)[]) out[key] += r[key] / rows.length;
+  for (const r of rows)
+    for (const key of Object.keys(out) as (keyof ClusteringScores)[]) out[key] += r[key] / rows.length;
   return out;
 }
 
@@ -130,7 +131,10 @@ async function main(): Promise<void> {
         ko: run(items, labels, ko, mode, distinct(ko), smooth, seeds).ko!,
       };
       line(`separate, k = labels, ${mode} text, ${stage}`, sep);
-      line(`together, k = ${distinct(all)}, ${mode} text, ${stage}`, run(items, labels, all, mode, distinct(all), smooth, seeds));
+      line(
+        `together, k = ${distinct(all)}, ${mode} text, ${stage}`,
+        run(items, labels, all, mode, distinct(all), smooth, seeds),
+      );
     }
   }
   const autoSep = {
@@ -138,7 +142,10 @@ async function main(): Promise<void> {
     ko: run(items, labels, ko, "all", undefined, true, seeds).ko!,
   };
   line("separate, k by silhouette in [3, 15], all text", autoSep);
-  line("together, k by silhouette in [3, 15], all text", run(items, labels, all, "all", undefined, true, seeds));
+  line(
+    "together, k by silhouette in [3, 15], all text",
+    run(items, labels, all, "all", undefined, true, seeds),
+  );
   console.log(`(${((performance.now() - t0) / 1000).toFixed(1)} s)`);
 }
 

@@ -9,15 +9,16 @@
 import type { LocalEmbedderState } from "../../ai/embeddings/local/index.js";
 import { fitLocalEmbedderOnTokens } from "../../ai/embeddings/local/index.js";
 import { clusterKeywords, extractKeywords, type Keyword } from "../keywords/index.js";
+import {
+  type MacroStage,
+  type Matrix,
+  runMacroAlgorithms,
+  type Subcluster,
+  toMatrix,
+} from "../macro/index.js";
 import type { GraphStage } from "../progress.js";
 import type { SourceItem } from "../sources/types.js";
 import { tokenize } from "../text/tokenize.js";
-import { chooseK } from "./chooseK.js";
-import { sphericalKMeans } from "./kmeans.js";
-import { knnGraph } from "./knn.js";
-import { refineLabels } from "./refine.js";
-import { buildSubclusters, type Subcluster } from "./subclusters.js";
-import { dotRows, type Matrix, pack, truncateNormalize } from "./vectors.js";
 
 export interface MacroBuildInput {
   items: SourceItem[];
@@ -28,19 +29,15 @@ export interface MacroBuildInput {
   /** Vectors from a non-local provider (n × dimension, L2-normalised); absent → fit the local embedder. */
   precomputed?: { data: Float32Array; dimension: number; model: string };
   localDimension?: number;
-  /** Leading dimensions used for clustering and neighbour search. */
-  clusterDimensions?: number;
-  knnK?: number;
   edgeFloor?: number;
-  /** An edge is "high" confidence (the backend's `hard` type) when mutual and at least this similar. */
-  highConfidence?: number;
 }
 
 export interface MacroEdge {
   source: number;
   target: number;
   weight: number;
-  confidence: "high" | "medium";
+  /** "high" → the backend's `hard` edge type; anything else → `insight`. */
+  confidence: "high" | "medium" | "low";
   is_intra_cluster: boolean;
 }
 
@@ -105,7 +102,7 @@ export function buildMacroGraph(input: MacroBuildInput, io: BuildIO): MacroBuild
           io.progress("embedding", Math.min(n - 1, Math.round((done / Math.max(1, total)) * n)), n),
       }),
     );
-    full = pack(fitted.vectors, fitted.state.dimension);
+    full = toMatrix(fitted.vectors, fitted.state.dimension);
     model = fitted.state.model;
     fingerprint = fitted.state.fingerprint;
     embedderState = fitted.state;
@@ -117,64 +114,50 @@ export function buildMacroGraph(input: MacroBuildInput, io: BuildIO): MacroBuild
   const keywords = time("keywords", () => extractKeywords(tokens, { topN: 8 }));
   io.progress("keywords", n, n);
 
-  // 3. Topics.
-  io.progress("clustering", 0, 3);
-  const reduced = truncateNormalize(full, input.clusterDimensions ?? 64);
-  const lo = Math.max(1, Math.min(input.minClusters, n));
-  const hi = Math.max(lo, Math.min(input.maxClusters, n));
-  const kChoice = time("chooseK", () => {
-    if (input.numClusters)
-      return { chosenBy: "numClusters" as const, k: Math.min(input.numClusters, n), scores: [] };
-    if (lo === hi) return { chosenBy: "numClusters" as const, k: lo, scores: [] };
-    const c = chooseK(reduced, lo, hi, seed);
-    return { chosenBy: "silhouette" as const, k: c.k, scores: c.scores };
-  });
-  io.progress("clustering", 1, 3);
-  const km = time("kmeans", () => sphericalKMeans(reduced, kChoice.k, { seed, restarts: n > 5000 ? 2 : 4 }));
-  io.progress("clustering", 3, 3);
-
-  // 4. Edges.
-  io.progress("edges", 0, n);
-  const knn = time("edges", () =>
-    knnGraph(reduced, full, {
-      k: input.knnK ?? 6,
-      floor: input.edgeFloor ?? 0.3,
+  // 3–5. Topics, edges, refinement and subclusters (src/pipelines/macro): neighbour lists, k-means on the leading
+  // principal directions smoothed over neighbours (k given or chosen by silhouette), kNN edges, label
+  // propagation, Louvain subclusters.
+  const stageOf: Record<MacroStage, [GraphStage, number]> = {
+    neighbours: ["clustering", 0],
+    cluster: ["clustering", 1],
+    edges: ["edges", 0],
+    refine: ["merging", 0],
+    subclusters: ["merging", 1],
+  };
+  let previous: GraphStage | undefined;
+  const algo = time("graph", () =>
+    runMacroAlgorithms(full, {
+      ...(input.numClusters ? { numClusters: Math.min(input.numClusters, n) } : {}),
+      minClusters: input.minClusters,
+      maxClusters: input.maxClusters,
       seed,
-      onProgress: (d, t) => io.progress("edges", Math.min(d, t - 1), t),
+      keywords,
+      ...(input.edgeFloor !== undefined ? { edges: { floor: input.edgeFloor } } : {}),
+      onStage: (st) => {
+        const [stage, done] = stageOf[st];
+        if (previous && previous !== stage) io.progress(previous, 2, 2);
+        previous = stage;
+        io.progress(stage, done, 2);
+      },
     }),
   );
-  io.progress("edges", n, n);
-
-  // 5. Refinement and subclusters.
-  io.progress("merging", 0, 3);
-  const refined = time("refine", () => refineLabels(km.labels, km.k, knn));
-  io.progress("merging", 1, 3);
-  // Clusters ordered by size, named cluster_1…cluster_k; an emptied cluster disappears.
-  const sizes = new Array<number>(km.k).fill(0);
-  for (const l of refined.labels) sizes[l]!++;
-  const order = sizes
-    .map((s, c) => ({ s, c }))
-    .filter((x) => x.s > 0)
-    .sort((a, b) => b.s - a.s || a.c - b.c);
-  const remap = new Int32Array(km.k).fill(-1);
-  order.forEach((x, i) => {
-    remap[x.c] = i;
-  });
-  const labels = refined.labels.map((l) => remap[l]!);
-  const clusterIds = order.map((_, i) => `cluster_${i + 1}`);
-  const clusterSizes = order.map((x) => x.s);
-  const high = input.highConfidence ?? 0.6;
-  const edges: MacroEdge[] = knn.map((e) => ({
+  if (previous) io.progress(previous, 2, 2);
+  for (const [name, ms] of Object.entries(algo.timings)) timings[name] = ms / 1000;
+  const labels = algo.labels;
+  const clusterIds = algo.sizes.map((_, i) => `cluster_${i + 1}`);
+  const clusterSizes = algo.sizes;
+  const edges: MacroEdge[] = algo.edges.map((e) => ({
     source: e.source,
     target: e.target,
     weight: e.weight,
-    confidence: e.mutual && e.weight >= high ? "high" : "medium",
-    is_intra_cluster: labels[e.source] === labels[e.target],
+    confidence: e.confidence,
+    is_intra_cluster: e.is_intra_cluster,
   }));
-  const subclusters = time("subclusters", () =>
-    buildSubclusters({ labels, clusterIds, edges: knn, keywords, seed }),
-  );
-  io.progress("merging", 2, 3);
+  const subclusters = algo.subclusters;
+  const kChoice = algo.clustering.selection
+    ? { chosenBy: "silhouette" as const, k: algo.k, scores: algo.clustering.selection.scores }
+    : { chosenBy: "numClusters" as const, k: algo.k, scores: [] };
+
   // Distinctive terms from at most 400 members per cluster (evenly spread): enough to name a topic, and
   // the c-TF-IDF cost stays flat for very large clusters.
   const terms = time("clusterTerms", () => {
@@ -196,14 +179,15 @@ export function buildMacroGraph(input: MacroBuildInput, io: BuildIO): MacroBuild
   const clusterTerms = clusterIds.map((_, c) => (terms.get(c) ?? []).map((k) => k.term));
   // Representatives: members closest to their cluster's mean direction.
   const k = clusterIds.length;
-  const centroid = new Float32Array(k * reduced.d);
+  const d = full.d;
+  const centroid = new Float32Array(k * d);
   for (let i = 0; i < n; i++)
-    for (let j = 0; j < reduced.d; j++)
-      centroid[labels[i]! * reduced.d + j]! += reduced.data[i * reduced.d + j]!;
+    for (let j = 0; j < d; j++) centroid[labels[i]! * d + j]! += full.data[i * d + j]!;
   const best: { i: number; s: number }[][] = Array.from({ length: k }, () => []);
   for (let i = 0; i < n; i++) {
     const c = labels[i]!;
-    const s = dotRows(reduced.data, i, centroid, c, reduced.d);
+    let s = 0;
+    for (let j = 0; j < d; j++) s += full.data[i * d + j]! * centroid[c * d + j]!;
     const list = best[c]!;
     list.push({ i, s });
     if (list.length > 24) {
@@ -217,7 +201,7 @@ export function buildMacroGraph(input: MacroBuildInput, io: BuildIO): MacroBuild
       .slice(0, 8)
       .map((x) => x.i),
   );
-  io.progress("merging", 3, 3);
+  const refined = { moved: algo.moved };
 
   return {
     model,
