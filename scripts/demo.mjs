@@ -23,7 +23,8 @@ mkdirSync(join(storage, prefix), { recursive: true });
 for (const name of ["input.json", "notes.json"]) {
   if (existsSync(join(source, name))) cpSync(join(source, name), join(storage, prefix, name));
 }
-if (existsSync(join(source, "files"))) cpSync(join(source, "files"), join(storage, prefix, "files"), { recursive: true });
+if (existsSync(join(source, "files")))
+  cpSync(join(source, "files"), join(storage, prefix, "files"), { recursive: true });
 const envelopePath = join(storage, "request.json");
 writeFileSync(
   envelopePath,
@@ -31,15 +32,26 @@ writeFileSync(
     taskId,
     taskType: "GRAPH_GENERATION_REQUEST",
     timestamp: new Date().toISOString(),
-    payload: { userId: "demo-user", s3Key: prefix, includeSummary: false, language: "en", minClusters: 3, maxClusters: 15 },
+    payload: {
+      userId: "demo-user",
+      s3Key: prefix,
+      includeSummary: false,
+      language: "en",
+      minClusters: 3,
+      maxClusters: 15,
+    },
   }),
 );
 console.log(`demo: ${source} → ${storage}`);
-const run = spawnSync(process.execPath, [join(root, "dist/src/cli.js"), "run", envelopePath, "--storage", storage], {
-  stdio: ["ignore", "pipe", "inherit"],
-  encoding: "utf8",
-  env: { ...process.env, PROGRESS_MIN_INTERVAL_MS: process.env.PROGRESS_MIN_INTERVAL_MS ?? "1000" },
-});
+const run = spawnSync(
+  process.execPath,
+  [join(root, "dist/src/cli.js"), "run", envelopePath, "--storage", storage],
+  {
+    stdio: ["ignore", "pipe", "inherit"],
+    encoding: "utf8",
+    env: { ...process.env, PROGRESS_MIN_INTERVAL_MS: process.env.PROGRESS_MIN_INTERVAL_MS ?? "1000" },
+  },
+);
 const lines = (run.stdout ?? "").trim().split("\n");
 const result = JSON.parse(lines.at(-1) ?? "null");
 if (result?.payload?.status === "COMPLETED") {

@@ -126,7 +126,11 @@ async function commandSchemas(args: string[]): Promise<void> {
 }
 
 async function commandView(args: string[]): Promise<void> {
-  const { values, positionals } = parseArgs({ args, options: { out: { type: "string" } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { out: { type: "string" } },
+    allowPositionals: true,
+  });
   const file = positionals[0];
   if (!file) fail(`view needs a graph.json file\n${USAGE}`);
   const written = await writeGraphView(file, values.out);

@@ -32,7 +32,12 @@ export interface ObjectStorage {
   getJson(bucket: string, key: string, opts?: GetOptions): Promise<unknown>;
   /** Every object under a prefix (recursive), sorted by key. */
   list(bucket: string, prefix: string, opts?: GetOptions): Promise<ObjectInfo[]>;
-  putBytes(bucket: string, key: string, body: Buffer | Uint8Array | string, contentType?: string): Promise<void>;
+  putBytes(
+    bucket: string,
+    key: string,
+    body: Buffer | Uint8Array | string,
+    contentType?: string,
+  ): Promise<void>;
   /** Compact JSON, `application/json`. */
   putJson(bucket: string, key: string, value: unknown): Promise<void>;
   /**

@@ -60,6 +60,6 @@ export interface VectorStore {
    */
   collection(name: string, space: EmbeddingSpace): Promise<VectorCollection>;
   /** Open only if it exists (no model check); null when absent. */
-  existing(name: string): Promise<(VectorCollection | null)>;
+  existing(name: string): Promise<VectorCollection | null>;
   heartbeat(): Promise<boolean>;
 }

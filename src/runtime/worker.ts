@@ -57,6 +57,8 @@ export async function startWorker(
   log: Logger,
   deps: WorkerDeps = {},
 ): Promise<RunningWorker> {
+  // The AI SDK prints provider warnings with console.warn; route them into the JSON logs instead.
+  routeAiSdkWarnings((warning) => log.warn({ warning }, "AI SDK warning"));
   const { requestUrl, resultUrl, deadLetterUrl } = config.queues;
   if (!requestUrl || !resultUrl) throw new Error("the request and result queue URLs are required");
   const awsClientConfig = {

@@ -213,7 +213,8 @@ test("a bundle in S3 becomes a COMPLETED graph that passes the contract and the 
     overview: { total_source_nodes?: number };
     clusters: { cluster_id: string }[];
   };
-  for (const c of summary.clusters) assert.ok(c.cluster_id in graph.metadata.clusters, "summary uses the graph's cluster ids");
+  for (const c of summary.clusters)
+    assert.ok(c.cluster_id in graph.metadata.clusters, "summary uses the graph's cluster ids");
 
   // The fitted embedder is kept for ADD_NODE, and the nodes with text are in Chroma under `${userId}_${origId}`.
   assert.ok(await storage.exists(env.bucket, `results/macro/${userId}/${taskId}/embedder.json`));

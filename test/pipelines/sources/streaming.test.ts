@@ -9,7 +9,9 @@ import { backendConversation, tempDir, writeFiles } from "./fixtures.js";
 const ROOT = fileURLToPath(new URL("../../../", import.meta.url));
 // Compiled runs (npm test) use the .js next to this file; a tsx run uses the .ts source.
 const CHILD_JS = fileURLToPath(new URL("./streamingChild.js", import.meta.url));
-const CHILD = existsSync(CHILD_JS) ? CHILD_JS : fileURLToPath(new URL("./streamingChild.ts", import.meta.url));
+const CHILD = existsSync(CHILD_JS)
+  ? CHILD_JS
+  : fileURLToPath(new URL("./streamingChild.ts", import.meta.url));
 const LOADER = existsSync(CHILD_JS) ? [] : ["--import", "tsx"];
 const MB = 1024 * 1024;
 
@@ -20,14 +22,10 @@ function runChild(
   heapMb: number,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      [`--max-old-space-size=${heapMb}`, ...LOADER, CHILD, mode, dir],
-      {
-        cwd: ROOT,
-        stdio: ["ignore", "pipe", "pipe"],
-      },
-    );
+    const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, ...LOADER, CHILD, mode, dir], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
