@@ -1,15 +1,18 @@
 /**
  * `graphnode-worker graph <export file or folder> --out <dir>`: a knowledge graph from a ChatGPT or Claude
  * export, a folder of markdown notes or a backend bundle, locally, with no cloud: graph.json, features.json
- * and the fitted embedder in `dir` (the viewer page is added by the CLI).
+ * summary.json, the fitted embedder and graph.html (the offline viewer) in `dir`.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { createLlm, resolveLlmConfig } from "../../ai/llm/index.js";
 import { validateOutput } from "../../contract/files/validate.js";
 import type { GraphStage } from "../../pipelines/progress.js";
 import { loadAnySource } from "../../pipelines/sources/index.js";
+import { summarizeGraph } from "../../pipelines/summary/index.js";
 import type { CpuPool } from "../../runtime/cpuPool.js";
 import type { Logger } from "../../runtime/logger.js";
+import { writeGraphView } from "../../viewer/index.js";
 import { generateGraph } from "./generate.js";
 
 export async function buildGraphFromPath(opts: {
@@ -45,15 +48,27 @@ export async function buildGraphFromPath(opts: {
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
     extraMetadata: { source_format: format, ...(warnings.length ? { input_warnings: warnings.length } : {}) },
   });
-  validateOutput("graph.json", graph);
+  const checked = validateOutput("graph.json", graph);
   validateOutput("features.json", features);
+  const llm = createLlm(resolveLlmConfig(opts.env, "MACRO"));
+  const { summary } = await summarizeGraph(checked, {
+    language: opts.language ?? graph.metadata.language,
+    llm,
+    signal: opts.signal ?? new AbortController().signal,
+  });
+  validateOutput("summary.json", summary);
   await mkdir(opts.outDir, { recursive: true });
   const files = [join(opts.outDir, "graph.json"), join(opts.outDir, "features.json")];
   await writeFile(files[0]!, JSON.stringify(graph));
   await writeFile(files[1]!, JSON.stringify(features));
+  const summaryPath = join(opts.outDir, "summary.json");
+  await writeFile(summaryPath, JSON.stringify(summary));
+  files.push(summaryPath);
   if (built.embedderState) {
-    files.push(join(opts.outDir, "embedder.json"));
-    await writeFile(files[2]!, JSON.stringify(built.embedderState));
+    const embedderPath = join(opts.outDir, "embedder.json");
+    await writeFile(embedderPath, JSON.stringify(built.embedderState));
+    files.push(embedderPath);
   }
+  files.push(await writeGraphView(files[0]!, join(opts.outDir, "graph.html")));
   return { format, nodes: graph.nodes.length, clusters: graph.metadata.total_clusters, files };
 }
