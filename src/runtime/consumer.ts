@@ -194,7 +194,8 @@ export class SqsConsumer {
     const seconds = (Date.now() - started) / 1000;
     switch (outcome.kind) {
       case "result": {
-        const sent = await this.sendResult(outcome.envelope);
+        // The result goes out while its record is stored; the request is deleted only after both.
+        const [sent] = await Promise.all([this.sendResult(outcome.envelope), outcome.persisted]);
         this.opts.metrics?.duration.observe({ type: outcome.taskType, status: outcome.status }, seconds);
         if (!sent) return; // not deleted: the redelivery replays the stored result
         await queue

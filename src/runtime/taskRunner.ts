@@ -48,6 +48,11 @@ export type TaskOutcome =
       code?: ErrorCode;
       replayed: boolean;
       taskType: string;
+      /**
+       * Settles once the result record is stored. The record may be written while the result is being sent;
+       * the request must not be deleted before it settles, so a redelivery can still replay the result.
+       */
+      persisted?: Promise<void>;
     }
   | { kind: "retry"; delaySeconds: number; code: ErrorCode; taskType: string; taskId: string }
   | { kind: "released"; taskType: string; taskId: string }
@@ -376,7 +381,7 @@ export class TaskRunner {
     };
     this.recent.set(taskId, record);
     if (this.recent.size > 2000) this.recent.delete(this.recent.keys().next().value as string);
-    await this.opts.records
+    const persisted = this.opts.records
       .put(record)
       .catch((err) => log.warn({ err: errorSummary(err) }, "could not store the result record"));
     if (r.status === "COMPLETED") this.opts.metrics?.completed.inc({ type: taskType });
@@ -388,6 +393,7 @@ export class TaskRunner {
       ...(r.code ? { code: r.code } : {}),
       replayed: false,
       taskType,
+      persisted: persisted.then(() => undefined),
     };
   }
 }
