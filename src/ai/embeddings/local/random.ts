@@ -1,7 +1,9 @@
 /**
- * A seeded PRNG (mulberry32) for the local embedder's random projection and document sample. Integer
- * arithmetic only, so the same seed gives the same numbers on every platform; no transcendental functions
- * (the randomized SVD uses uniform entries, which work as well as Gaussian ones for the range finder).
+ * A seeded PRNG (mulberry32), shared by the local embedder (random projection, document sample) and the
+ * macro graph algorithms (k-means++ seeding, restarts, samples, Louvain). The generator is integer
+ * arithmetic only, so a seed gives the same numbers on every platform. The embedder draws only uniform values
+ * (`symmetric`: uniform entries work as well as Gaussian ones for the SVD's range finder); `normal` is for
+ * the graph algorithms' tests and projections.
  */
 export class SeededRandom {
   private state: number;
@@ -26,6 +28,18 @@ export class SeededRandom {
   /** Integer in [0, n). */
   int(n: number): number {
     return Math.floor(this.next() * n);
+  }
+
+  /** A new seed for a derived generator (restarts get independent streams). */
+  fork(): number {
+    return Math.floor(this.next() * 4294967296) >>> 0;
+  }
+
+  /** Standard normal (Box–Muller). */
+  normal(): number {
+    const u = 1 - this.next();
+    const v = this.next();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
   }
 
   /** `k` distinct indices of [0, n), ascending (partial Fisher–Yates). */
