@@ -86,11 +86,13 @@ async function incremental(name: string, baseIdx: number[], addIdx: number[], fu
   });
 
   // In-memory stand-in for the Chroma query (bench only).
-  const inMemoryNeighbours = async (v: Float32Array, k: number): Promise<Neighbour[]> =>
-    members
-      .map((m) => ({ id: m.id, similarity: dot(v, m.vector), clusterId: m.clusterId }))
-      .sort((a, b) => b.similarity - a.similarity)
-      .slice(0, k);
+  const inMemoryNeighbours = async (vs: Float32Array[], k: number): Promise<Neighbour[][]> =>
+    vs.map((v) =>
+      members
+        .map((m) => ({ id: m.id, similarity: dot(v, m.vector), clusterId: m.clusterId }))
+        .sort((a, b) => b.similarity - a.similarity)
+        .slice(0, k),
+    );
 
   let toNew = 0;
   let lone = 0;

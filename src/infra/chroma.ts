@@ -293,13 +293,22 @@ class ChromaCollection implements VectorCollection {
     embedding: number[] | Float32Array,
     opts: { k: number; where?: VectorWhere; includeEmbeddings?: boolean },
   ): Promise<VectorHit[]> {
-    const vector = toVector(embedding, this.space.dimension, "query vector", this.space.model);
+    return (await this.queryMany([embedding], opts))[0] ?? [];
+  }
+
+  async queryMany(
+    embeddings: (number[] | Float32Array)[],
+    opts: { k: number; where?: VectorWhere; includeEmbeddings?: boolean },
+  ): Promise<VectorHit[][]> {
+    const vectors = embeddings.map((e) =>
+      toVector(e, this.space.dimension, "query vector", this.space.model),
+    );
     const k = Math.floor(opts.k);
-    if (!(k > 0)) return [];
+    if (!(k > 0) || vectors.length === 0) return vectors.map(() => []);
     const where = toWhere(opts.where);
     const res = await call(`query ${this.name}`, () =>
       this.col.query({
-        queryEmbeddings: [vector],
+        queryEmbeddings: vectors,
         nResults: k,
         ...(where ? { where } : {}),
         include: [
@@ -310,9 +319,10 @@ class ChromaCollection implements VectorCollection {
         ],
       }),
     );
-    const ids = res.ids[0] ?? [];
-    return ids.map((id, i) =>
-      hit(id, res.distances[0]?.[i], res.metadatas[0]?.[i], res.documents[0]?.[i], res.embeddings[0]?.[i]),
+    return vectors.map((_, q) =>
+      (res.ids[q] ?? []).map((id, i) =>
+        hit(id, res.distances[q]?.[i], res.metadatas[q]?.[i], res.documents[q]?.[i], res.embeddings[q]?.[i]),
+      ),
     );
   }
 

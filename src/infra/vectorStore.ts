@@ -43,6 +43,11 @@ export interface VectorCollection {
     embedding: number[] | Float32Array,
     opts: { k: number; where?: VectorWhere; includeEmbeddings?: boolean },
   ): Promise<VectorHit[]>;
+  /** One round trip for several query vectors; one hit list per vector, in order. */
+  queryMany(
+    embeddings: (number[] | Float32Array)[],
+    opts: { k: number; where?: VectorWhere; includeEmbeddings?: boolean },
+  ): Promise<VectorHit[][]>;
   get(opts: {
     ids?: string[];
     where?: VectorWhere;

@@ -16,7 +16,13 @@ import type { AddNodeRequest } from "../contract/requests.js";
 import { unsafeKeyReason } from "../infra/safeKey.js";
 import type { ObjectStorage } from "../infra/storage.js";
 import type { VectorCollection } from "../infra/vectorStore.js";
-import { type AddNodeResult, runAddNodePipeline } from "../pipelines/addNode/index.js";
+import {
+  type AddNodeResult,
+  type ClusterProfile,
+  fromProfilesFile,
+  runAddNodePipeline,
+  toProfilesFile,
+} from "../pipelines/addNode/index.js";
 import { loadAddNodeBatch } from "../pipelines/sources/addNodeBatch.js";
 import { macroCollectionName } from "./graphGeneration/indexNodes.js";
 import type { ResultPayload, TaskHandler } from "./types.js";
@@ -32,6 +38,12 @@ export interface LatestGraph {
   dimension: number;
   fingerprint: string | null;
   generatedAt?: string;
+  /** The cluster profiles of the graph as of the last generation or add (absent for older graphs). */
+  clustersS3Key?: string;
+}
+
+export function latestKey(userId: string): string {
+  return `results/macro/${userId}/latest.json`;
 }
 
 export function addNodeResultKey(userId: string, taskId: string): string {
@@ -44,7 +56,7 @@ export async function readLatestGraph(
   userId: string,
   signal?: AbortSignal,
 ): Promise<LatestGraph> {
-  const key = `results/macro/${userId}/latest.json`;
+  const key = latestKey(userId);
   if (!(await storage.exists(bucket, key, signal ? { signal } : {})))
     throw terminal("INPUT_NOT_FOUND", NO_GRAPH);
   const latest = (await storage.getJson(
@@ -84,6 +96,18 @@ async function downloadBatch(
   });
   if (!got) throw terminal("INPUT_NOT_FOUND", `${s3Key} not found`);
   return got.path;
+}
+
+/** Graphs generated before clusters.json existed fall back to the stored vectors (cost grows with the graph). */
+async function storedProfiles(
+  storage: ObjectStorage,
+  bucket: string,
+  latest: LatestGraph,
+  signal: AbortSignal,
+): Promise<ClusterProfile[] | null> {
+  if (!latest.clustersS3Key) return null;
+  if (!(await storage.exists(bucket, latest.clustersS3Key, { signal }))) return null;
+  return fromProfilesFile(await storage.getJson(bucket, latest.clustersS3Key, { signal }), latest);
 }
 
 async function userMembers(col: VectorCollection, userId: string) {
@@ -147,37 +171,59 @@ export function addNodeHandler(): TaskHandler {
         const ledger = new LlmLedger();
         const llm = createLlm(resolveLlmConfig(config.env, "MACRO"), { ledger });
         const fingerprint = latest.fingerprint ?? embedder.fingerprint;
+        const t0 = performance.now();
+        const profiles = await storedProfiles(storage, payloadBucket, latest, signal);
         const out = await runAddNodePipeline({
           userId,
           items: batch.items,
           existingClusters: batch.existingClusters,
           embed: (texts) => embedder.embed(texts, { signal }),
-          members: await userMembers(col, userId),
-          neighbours: async (vector, k) =>
-            (await col.query(vector, { k, where: { user_id: userId } })).map((h) => ({
-              id: h.id,
-              similarity: 1 - h.distance,
-              ...(typeof h.metadata.cluster_id === "string" ? { clusterId: h.metadata.cluster_id } : {}),
-            })),
+          ...(profiles ? { profiles } : { members: await userMembers(col, userId) }),
+          neighbours: async (vectors, k) =>
+            (await col.queryMany(vectors, { k, where: { user_id: userId } })).map((hits) =>
+              hits.map((h) => ({
+                id: h.id,
+                similarity: 1 - h.distance,
+                ...(typeof h.metadata.cluster_id === "string" ? { clusterId: h.metadata.cluster_id } : {}),
+              })),
+            ),
           llm,
           ...(payload.language ? { language: payload.language } : {}),
           signal,
         });
+        const tPipeline = performance.now();
         checkEndpoints(out.result);
         validateOutput("result.json", out.result);
         const key = addNodeResultKey(userId, ctx.taskId);
-        await storage.putJson(payloadBucket, key, out.result);
-        if (out.records.length > 0) {
-          await col.upsert(
-            out.records.map((r) => ({
-              id: r.id,
-              embedding: r.vector,
-              metadata: { ...r.metadata, embedding_fingerprint: fingerprint },
-            })),
-          );
-        }
+        const clustersKey = `results/add_node/${userId}/${ctx.taskId}/clusters.json`;
+        await Promise.all([
+          storage.putJson(payloadBucket, key, out.result),
+          storage.putJson(
+            payloadBucket,
+            clustersKey,
+            toProfilesFile(out.profiles, { model: latest.model, dimension: latest.dimension, fingerprint }),
+          ),
+          out.records.length > 0
+            ? col.upsert(
+                out.records.map((r) => ({
+                  id: r.id,
+                  embedding: r.vector,
+                  metadata: { ...r.metadata, embedding_fingerprint: fingerprint },
+                })),
+              )
+            : Promise.resolve(),
+        ]);
+        // The next add starts from these profiles (written after the vectors, so both describe this add).
+        await storage.putJson(payloadBucket, latestKey(userId), { ...latest, clustersS3Key: clustersKey });
         ctx.log.info(
-          { ...out.stats, items: batch.items.length, warnings: warnings.length },
+          {
+            ...out.stats,
+            items: batch.items.length,
+            warnings: warnings.length,
+            profiles: profiles ? "stored" : "from vectors",
+            pipelineMs: Math.round(tPipeline - t0),
+            storeMs: Math.round(performance.now() - tPipeline),
+          },
           "add node finished",
         );
         return { userId, status: "COMPLETED", resultS3Key: key };

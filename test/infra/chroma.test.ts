@@ -81,6 +81,21 @@ describe("chroma vector store", () => {
     assert.equal(await col.count(), records.length);
   });
 
+  it("queryMany answers several vectors in one call, each list equal to its own query", async () => {
+    const col = await store.collection(name, { model: MODEL, dimension: DIM });
+    const probes = [embeddings[3] as number[], embeddings[40] as number[], embeddings[77] as number[]];
+    const many = await col.queryMany(probes, { k: 4, where: { user_id: "u0" } });
+    assert.equal(many.length, 3);
+    for (const [i, p] of probes.entries()) {
+      const one = await col.query(p, { k: 4, where: { user_id: "u0" } });
+      assert.deepEqual(
+        many[i]!.map((h) => h.id),
+        one.map((h) => h.id),
+      );
+    }
+    assert.deepEqual(await col.queryMany([], { k: 4 }), []);
+  });
+
   it("queries nearest neighbours within a user's records, in cosine distance", async () => {
     const col = await store.collection(name, { model: MODEL, dimension: DIM });
     const probe = embeddings[12] as number[];

@@ -238,6 +238,20 @@ test("AddNode after a graph: every changed item is one node, the old chat keeps 
   assert.equal(new Set(ids).size, ids.length);
   for (const o of ["conv-new", "note-new", "conv-e2e-123"]) assert.ok(ids.includes(`${userId}_${o}`), o);
   assert.equal(records.find((r) => r.id === `${userId}_conv-e2e-123`)!.metadata.num_messages, 5);
+
+  // The cluster profiles moved on with each add: latest.json names the second add's clusters.json, which
+  // holds every cluster the results assigned (with the added members counted).
+  const latest = (await storage.getJson(env.bucket, `results/macro/${userId}/latest.json`)) as {
+    clustersS3Key: string;
+  };
+  assert.equal(latest.clustersS3Key, `results/add_node/${userId}/${taskId}_again/clusters.json`);
+  const profiles = (await storage.getJson(env.bucket, latest.clustersS3Key)) as {
+    clusters: { id: string; size: number; centroid: number[] }[];
+  };
+  const profiled = new Map(profiles.clusters.map((c) => [c.id, c]));
+  for (const r of again.results)
+    assert.ok(profiled.has(r.assignedCluster.clusterId), r.assignedCluster.clusterId);
+  assert.ok(profiles.clusters.every((c) => c.size > 0 && c.centroid.length > 0));
 });
 
 test("the test endpoint's test-batch.json (no notes, no conversationId, no clusters) completes", async () => {

@@ -220,8 +220,19 @@ test("a bundle in S3 becomes a COMPLETED graph that passes the contract and the 
   assert.ok(await storage.exists(env.bucket, `results/macro/${userId}/${taskId}/embedder.json`));
   const latest = (await storage.getJson(env.bucket, `results/macro/${userId}/latest.json`)) as {
     taskId: string;
+    clustersS3Key: string;
   };
   assert.equal(latest.taskId, taskId);
+  // One cluster profile per graph cluster, sized like the graph's clusters (ADD_NODE assigns against them).
+  const profiles = (await storage.getJson(env.bucket, latest.clustersS3Key)) as {
+    dimension: number;
+    clusters: { id: string; size: number; centroid: number[] }[];
+  };
+  assert.deepEqual(profiles.clusters.map((c) => c.id).sort(), Object.keys(graph.metadata.clusters).sort());
+  for (const c of profiles.clusters) {
+    assert.equal(c.centroid.length, profiles.dimension);
+    assert.equal(c.size, graph.nodes.filter((n) => n.cluster_id === c.id).length);
+  }
   const timing = (await storage.getJson(env.bucket, `results/macro/${userId}/${taskId}/timing.json`)) as {
     index: { indexed: number; skippedEmpty: number };
   };

@@ -21,6 +21,8 @@ export interface ClusterProfile {
   threshold: number;
   /** Mean pairwise cosine among the members (how tight the cluster is); NaN for a single member. */
   tightness: number;
+  /** ‖Σ members‖: with `centroid` it restores the members' sum, so later additions update the centroid. */
+  sumNorm?: number;
 }
 
 export type Assignment =
@@ -85,7 +87,14 @@ export function profileClusters(clusters: ClusterMembers[], opts: AssignOptions 
     // Members pull their own centroid towards themselves (more so in small clusters), so their similarities
     // overstate how close a new member would be: discount them.
     const raw = n >= 5 ? quantile(sims, q) * 0.85 : (sims[0] ?? 0) * 0.75;
-    out.push({ id: c.id, centroid, size: n, threshold: Math.max(minThreshold, raw), tightness });
+    out.push({
+      id: c.id,
+      centroid,
+      size: n,
+      threshold: Math.max(minThreshold, raw),
+      tightness,
+      sumNorm: norm,
+    });
   }
   return out;
 }

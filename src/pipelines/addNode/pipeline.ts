@@ -14,7 +14,15 @@ import { type ClusterLabel, nameClustersWithLlm } from "../naming/clusterNames.j
 import type { ExistingCluster } from "../sources/addNodeBatch.js";
 import type { SourceItem } from "../sources/types.js";
 import { tokenize } from "../text/tokenize.js";
-import { type Assignment, assignToClusters, dot, isZero, profileClusters } from "./assign.js";
+import {
+  type Assignment,
+  assignToClusters,
+  type ClusterProfile,
+  dot,
+  isZero,
+  profileClusters,
+} from "./assign.js";
+import { updateProfiles } from "./profiles.js";
 
 export interface StoredMember {
   id: string;
@@ -89,10 +97,15 @@ export interface AddNodeInput {
   existingClusters: ExistingCluster[];
   /** Embeds texts in the graph's space (L2-normalised; all-zero for a text with no known terms). */
   embed: (texts: string[]) => Promise<Float32Array[]>;
-  /** The user's stored vectors with their cluster ids (ids not in existingClusters are ignored). */
-  members: StoredMember[];
-  /** The user's nearest stored records to a vector, most similar first. */
-  neighbours: (vector: Float32Array, k: number) => Promise<Neighbour[]>;
+  /**
+   * The user's stored cluster profiles (clusters.json, kept with the graph); when given, `members` is not
+   * read. Profiles of clusters not in existingClusters are ignored.
+   */
+  profiles?: ClusterProfile[];
+  /** Fallback without profiles: the user's stored vectors with their cluster ids. */
+  members?: StoredMember[];
+  /** The user's nearest stored records to each vector (one list per vector, most similar first). */
+  neighbours: (vectors: Float32Array[], k: number) => Promise<Neighbour[][]>;
   llm?: Llm | null;
   language?: string;
   signal?: AbortSignal;
@@ -106,6 +119,8 @@ export interface AddNodeInput {
 export interface AddNodeOutput {
   result: AddNodeResult;
   records: UpsertRecord[];
+  /** The cluster profiles after this add (to store for the next one). */
+  profiles: ClusterProfile[];
   stats: {
     assigned: number;
     newClusters: number;
@@ -189,18 +204,26 @@ export async function runAddNodePipeline(input: AddNodeInput): Promise<AddNodeOu
   const vectors = items.length ? await input.embed(items.map(itemText)) : [];
   const keywords = extractKeywords(tokens, { topN: 8 }).map((ks) => ks.map((k) => k.term));
 
-  // Existing clusters: centroids from the stored members; only clusters the backend still has count.
-  const byCluster = new Map<string, ArrayLike<number>[]>();
-  for (const m of input.members) {
-    if (!known.has(m.clusterId)) continue;
-    const list = byCluster.get(m.clusterId) ?? [];
-    list.push(m.vector);
-    byCluster.set(m.clusterId, list);
+  // Existing clusters: stored profiles, else centroids from the stored members; only clusters the backend
+  // still has count.
+  let profiles: ClusterProfile[];
+  if (input.profiles) {
+    profiles = input.profiles.filter((p) => known.has(p.id));
+  } else {
+    const byCluster = new Map<string, ArrayLike<number>[]>();
+    for (const m of input.members ?? []) {
+      if (!known.has(m.clusterId)) continue;
+      const list = byCluster.get(m.clusterId) ?? [];
+      list.push(m.vector);
+      byCluster.set(m.clusterId, list);
+    }
+    profiles = profileClusters([...byCluster.entries()].map(([id, members]) => ({ id, members })));
   }
-  const profiles = profileClusters([...byCluster.entries()].map(([id, members]) => ({ id, members })));
+  const measured = [...profiles];
+  const profiled = new Set(profiles.map((p) => p.id));
   // A cluster without stored vectors (e.g. its nodes were never indexed) is profiled by its name, description
   // and themes, embedded in the same space, with the typical threshold of the other clusters.
-  const unprofiled = input.existingClusters.filter((c) => !byCluster.has(c.id));
+  const unprofiled = input.existingClusters.filter((c) => !profiled.has(c.id));
   if (unprofiled.length > 0) {
     const texts = unprofiled.map((c) => [c.name, c.description, ...c.themes].filter(Boolean).join("\n"));
     const centroids = await input.embed(texts);
@@ -329,12 +352,18 @@ export async function runAddNodePipeline(input: AddNodeInput): Promise<AddNodeOu
   const clusterOf = new Map(items.map((it, i) => [nodeId(it), assigned[i]!.clusterId]));
   const edgesOf: AddNodeEdge[][] = items.map(() => []);
   const dev: Record<string, unknown>[] = items.map(() => ({}));
-  for (let i = 0; i < items.length; i++) {
-    if (input.signal?.aborted) throw input.signal.reason;
-    const v = vectors[i]!;
-    if (isZero(v)) continue;
+  // One neighbour search for the whole batch (a single Chroma round trip), not one per item.
+  if (input.signal?.aborted) throw input.signal.reason;
+  const searchable = items.map((_, i) => i).filter((i) => !isZero(vectors[i]!));
+  const hitLists = searchable.length
+    ? await input.neighbours(
+        searchable.map((i) => vectors[i]!),
+        topK + 1 + Math.min(items.length, 20),
+      )
+    : [];
+  searchable.forEach((i, q) => {
     const self = nodeId(items[i]!);
-    const hits = await input.neighbours(v, topK + 1 + Math.min(items.length, 20));
+    const hits = hitLists[q] ?? [];
     const kept = hits
       .filter(
         (h) => h.id !== self && !batchIds.has(h.id) && h.id.startsWith(`${userId}_`) && h.similarity >= floor,
@@ -350,7 +379,7 @@ export async function runAddNodePipeline(input: AddNodeInput): Promise<AddNodeOu
         intraCluster: h.clusterId === clusterOf.get(self),
       });
     }
-  }
+  });
   for (let i = 0; i < items.length; i++) {
     if (isZero(vectors[i]!)) continue;
     const pairs: { j: number; s: number }[] = [];
@@ -430,9 +459,16 @@ export async function runAddNodePipeline(input: AddNodeInput): Promise<AddNodeOu
   if (notes.length) {
     for (const r of results) r.outputDev = { ...r.outputDev, notes };
   }
+  // Text-profiled clusters (no stored vectors) are left out: their next profile comes from real members.
+  const nextProfiles = updateProfiles(
+    measured,
+    records.map((r) => ({ clusterId: String(r.metadata.cluster_id), vector: r.vector })),
+    new Set([...known.keys(), ...ids]),
+  );
   return {
     result: { userId, processedCount: items.length, results },
     records,
+    profiles: nextProfiles,
     stats: {
       assigned: count("existing"),
       newClusters: ids.length,

@@ -4,12 +4,14 @@
  * COMPLETED result. Naming by LLM when one is configured (MACRO_LLM_PROVIDER), else local names; indexing
  * and naming failures are not fatal (the graph is still delivered, the note goes into `error`).
  */
+
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLlm, resolveLlmConfig } from "../../ai/llm/index.js";
 import { validateOutput } from "../../contract/files/validate.js";
 import type { GraphGenerationRequest } from "../../contract/requests.js";
+import { profilesFromGraph, toProfilesFile } from "../../pipelines/addNode/profiles.js";
 import { summarizeGraph } from "../../pipelines/summary/index.js";
 import { classifyError } from "../../runtime/classify.js";
 import type { ResultPayload, TaskHandler } from "../types.js";
@@ -70,7 +72,23 @@ export function graphGenerationHandler(): TaskHandler {
         if (built.embedderState) {
           // ADD_NODE embeds new items in this same space: the fitted state is kept with the graph.
           await storage.putJson(payloadBucket, `${prefix}/embedder.json`, built.embedderState);
+          // ADD_NODE assigns against these profiles instead of reading every stored vector of the user.
+          const profiles = profilesFromGraph(
+            built.vectors,
+            built.dimension,
+            graph.nodes.map((n) => n.cluster_id),
+          );
+          await storage.putJson(
+            payloadBucket,
+            `${prefix}/clusters.json`,
+            toProfilesFile(profiles, {
+              model: built.model,
+              dimension: built.dimension,
+              fingerprint: built.fingerprint ?? null,
+            }),
+          );
           await storage.putJson(payloadBucket, `results/macro/${payload.userId}/latest.json`, {
+            clustersS3Key: `${prefix}/clusters.json`,
             taskId: ctx.taskId,
             graphS3Key: `${prefix}/graph.json`,
             embedderS3Key: `${prefix}/embedder.json`,

@@ -23,11 +23,13 @@ async function setup() {
       i < GRAPH.length ? "cluster_1" : i < GRAPH.length + BAKING.length ? "cluster_2" : "cluster_gone",
     vector: fitted.vectors[i]!,
   }));
-  const neighbours = async (v: Float32Array, k: number): Promise<Neighbour[]> =>
-    members
-      .map((m) => ({ id: m.id, similarity: dot(v, m.vector), clusterId: m.clusterId }))
-      .sort((a, b) => b.similarity - a.similarity)
-      .slice(0, k);
+  const neighbours = async (vs: Float32Array[], k: number): Promise<Neighbour[][]> =>
+    vs.map((v) =>
+      members
+        .map((m) => ({ id: m.id, similarity: dot(v, m.vector), clusterId: m.clusterId }))
+        .sort((a, b) => b.similarity - a.similarity)
+        .slice(0, k),
+    );
   const existingClusters = [
     { id: "cluster_1", name: "Graph learning", description: "", size: 6, themes: ["GNN"] },
     { id: "cluster_2", name: "Sourdough", description: "", size: 6, themes: ["bread"] },
