@@ -1,24 +1,33 @@
 #!/usr/bin/env node
 /**
  * The test services outside a test run.
- *   node scripts/services.mjs         starts Chroma and ElasticMQ, prints the variables to export, and keeps
- *                                      them running until Ctrl-C; then e.g.
- *                                      `CHROMA_TEST_URL=... ELASTICMQ_TEST_URL=... npx tsx --test test/x.test.ts`
- *   node scripts/services.mjs fetch   only fetches the ElasticMQ jars into the cache (used by .ci/run)
+ *   node scripts/services.mjs         starts Chroma, ElasticMQ and FerretDB, prints the variables to export, and
+ *                                      keeps them running until Ctrl-C; then e.g.
+ *                                      `CHROMA_TEST_URL=... ELASTICMQ_TEST_URL=... MONGODB_TEST_URL=...
+ *                                      npx tsx --test test/x.test.ts`
+ *   node scripts/services.mjs fetch   only fetches the ElasticMQ jars and builds the FerretDB binary into the
+ *                                      cache (used by .ci/run); SKIP_ELASTICMQ=1 / SKIP_FERRETDB=1 leave one out
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureElasticMqJars } from "./lib/elasticmq.mjs";
-import { startServices } from "./lib/services.mjs";
+import { ensureFerretDb } from "./lib/ferretdb.mjs";
+import { elasticMqSkipped, ferretDbSkipped, startServices } from "./lib/services.mjs";
 
 const say = (line) => process.stderr.write(`[services] ${line}\n`);
 
 async function main() {
   const command = process.argv[2] ?? "start";
   if (command === "fetch") {
-    const lib = await ensureElasticMqJars(say);
-    say(`ElasticMQ jars ready in ${lib}`);
+    if (!elasticMqSkipped()) {
+      const lib = await ensureElasticMqJars(say);
+      say(`ElasticMQ jars ready in ${lib}`);
+    }
+    if (!ferretDbSkipped()) {
+      const bin = await ensureFerretDb(say);
+      say(`FerretDB ready at ${bin}`);
+    }
     return;
   }
   if (command !== "start") throw new Error(`unknown command "${command}" (expected: start, fetch)`);

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * The test command (`npm test` runs it after the build): runs every compiled test file,
- * dist/test/**\/*.test.js, with Node's test runner, after starting the shared services once (Chroma, ElasticMQ:
- * see scripts/lib/services.mjs), and always stops them. Output: the spec reporter, then a last line
+ * dist/test/**\/*.test.js, with Node's test runner, after starting the shared services once (Chroma, ElasticMQ,
+ * FerretDB: see scripts/lib/services.mjs), and always stops them. Output: the spec reporter, then a last line
  * `N passed, N failed` (leaf tests; see scripts/summary-reporter.mjs). Exit code 1 when anything failed,
  * including a service that could not start.
  *
@@ -11,6 +11,8 @@
  *                            arguments after `npm test --` are taken the same way
  *   TEST_NAME_PATTERN=re     run only the tests whose name matches (node --test-name-pattern)
  *   SKIP_ELASTICMQ=1         do not start ElasticMQ (its cases skip); for quick local runs only
+ *   SKIP_FERRETDB=1          do not build or start FerretDB, the MongoDB-compatible server (its cases skip);
+ *                            for quick local runs only (the first run builds it with Go: a minute or two)
  *   TEST_CONCURRENCY=n       test files run at once (default 2, the machine's cores)
  *   TEST_TIMEOUT_MS=ms       limit for each test, and on Node 20 for each file (default 300000)
  *   TEST_RUN_TIMEOUT_MS=ms   limit for the whole run (default 1500000), after which everything is stopped;
@@ -138,6 +140,7 @@ async function main() {
     ];
     const env = { ...process.env, ...services.env };
     if (!services.env.ELASTICMQ_TEST_URL) delete env.ELASTICMQ_TEST_URL;
+    if (!services.env.MONGODB_TEST_URL) delete env.MONGODB_TEST_URL;
     // A runner started from inside another test run (NODE_TEST_CONTEXT set) would talk its parent's protocol.
     delete env.NODE_TEST_CONTEXT;
 

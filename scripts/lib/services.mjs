@@ -2,15 +2,22 @@
  * The shared services of a test run, started once and handed to the test processes as environment variables:
  *   CHROMA_TEST_URL     a ChromaDB server (test/support/chroma.ts)
  *   ELASTICMQ_TEST_URL  an ElasticMQ server (test/support/elasticmq.ts); not started when SKIP_ELASTICMQ=1
+ *   MONGODB_TEST_URL    a FerretDB server, MongoDB-compatible (test/support/mongo.ts); not started when
+ *                       SKIP_FERRETDB=1
  * A variable already set by the caller is kept and that service is not started (e.g. the services of a
  * running `node scripts/services.mjs`).
  */
 import { startChroma } from "./chroma.mjs";
 import { startElasticMq } from "./elasticmq.mjs";
+import { startFerretDb } from "./ferretdb.mjs";
 import { tailOf } from "./processes.mjs";
 
 export function elasticMqSkipped(env = process.env) {
   return env.SKIP_ELASTICMQ === "1" && !env.ELASTICMQ_TEST_URL;
+}
+
+export function ferretDbSkipped(env = process.env) {
+  return env.SKIP_FERRETDB === "1" && !env.MONGODB_TEST_URL;
 }
 
 /**
@@ -41,6 +48,19 @@ export async function startServices(runDir, { log = () => {} } = {}) {
     jobs.push(
       startElasticMq(runDir, { log }).then((s) => {
         env.ELASTICMQ_TEST_URL = s.url;
+        return s;
+      }),
+    );
+  }
+  if (process.env.MONGODB_TEST_URL) {
+    env.MONGODB_TEST_URL = process.env.MONGODB_TEST_URL;
+    log(`using the MongoDB server at MONGODB_TEST_URL=${env.MONGODB_TEST_URL}`);
+  } else if (ferretDbSkipped()) {
+    log("SKIP_FERRETDB=1: FerretDB not started; its test cases are skipped");
+  } else {
+    jobs.push(
+      startFerretDb(runDir, { log }).then((s) => {
+        env.MONGODB_TEST_URL = s.url;
         return s;
       }),
     );
