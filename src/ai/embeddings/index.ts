@@ -1,5 +1,12 @@
-/** Embedding providers behind one interface: local TF-IDF/LSA (default), ONNX sentence-transformers, OpenAI-compatible HTTP. */
+/** Embedding providers behind one interface: local TF-IDF/LSA (default), feature hashing, ONNX sentence-transformers, OpenAI-compatible HTTP. */
 export { createEmbedder, type EmbedderConfig } from "./factory.js";
+export {
+  createHashingEmbedder,
+  DEFAULT_HASHING_DIMENSION,
+  HASHING_MODEL_NAME,
+  HashingEmbedder,
+  type HashingEmbedderOptions,
+} from "./hashing.js";
 export {
   fitLocalEmbedder,
   fitLocalEmbedderOnTokens,
