@@ -250,7 +250,7 @@ test("AddNode after a graph: every changed item is one node, the old chat keeps 
   };
   const profiled = new Map(profiles.clusters.map((c) => [c.id, c]));
   for (const r of again.results)
-    assert.ok(profiled.has(r.assignedCluster.clusterId), r.assignedCluster.clusterId);
+    assert.ok(profiled.has(r.assignedCluster!.clusterId), r.assignedCluster!.clusterId);
   assert.ok(profiles.clusters.every((c) => c.size > 0 && c.centroid.length > 0));
 });
 
