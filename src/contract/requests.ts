@@ -89,7 +89,11 @@ const ingestOptions = {
   ...llmOverrides,
 };
 
-/** Folds the pydantic aliases into their canonical names (the snake_case name wins when both are given). */
+/**
+ * Folds the pydantic aliases into their canonical names (the snake_case name wins when both are given). The
+ * alias keys stay on the object: removing them with a rest spread would erase the declared keys from the
+ * inferred type (the schemas are loose, so their type has an index signature).
+ */
 function resolveIngestAliases<
   T extends {
     schema?: Record<string, unknown> | undefined;
@@ -97,12 +101,11 @@ function resolveIngestAliases<
     generate_micro_graphs?: boolean | undefined;
     generateMicroGraphs?: boolean | undefined;
   },
->(payload: T) {
-  const { schema, generateMicroGraphs, ...rest } = payload;
+>(payload: T): T & { ontology_schema: Record<string, unknown> | undefined; generate_micro_graphs: boolean } {
   return {
-    ...rest,
-    ontology_schema: payload.ontology_schema ?? schema,
-    generate_micro_graphs: payload.generate_micro_graphs ?? generateMicroGraphs ?? false,
+    ...payload,
+    ontology_schema: payload.ontology_schema ?? payload.schema,
+    generate_micro_graphs: payload.generate_micro_graphs ?? payload.generateMicroGraphs ?? false,
   };
 }
 

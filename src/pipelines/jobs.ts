@@ -4,6 +4,7 @@
  * Keep this the only list: the thread entry (src/runtime/cpuWorker.ts) dispatches on it.
  */
 import { buildMacroGraph } from "./graph/build.js";
+import { microscopeIngestJob } from "./microscope/job.js";
 import type { GraphStage } from "./progress.js";
 
 export interface JobIO {
@@ -36,6 +37,7 @@ function spin(input: { ms: number }, io: JobIO): { iterations: number } {
 export const cpuJobs = {
   spin,
   macroGraph: buildMacroGraph,
+  microscopeIngest: microscopeIngestJob,
 } satisfies Record<string, CpuJob>;
 
 export type CpuJobName = keyof typeof cpuJobs;

@@ -7,10 +7,23 @@ import { canonicalRequestType, REQUEST_TASK_TYPES, type RequestTaskType } from "
 import { addNodeHandler } from "./addNode.js";
 import { graphGenerationHandler } from "./graphGeneration/handler.js";
 import { graphSummaryHandler } from "./graphSummary.js";
+import { microscopeIngestFromNodeHandler, microscopeIngestHandler } from "./microscopeIngest.js";
+import { microscopeQueryHandler } from "./microscopeQuery.js";
+import { microscopeRelatedQuestionsHandler } from "./microscopeRelatedQuestions.js";
+import { microscopeSynthesizeHandler } from "./microscopeSynthesize.js";
 import { notImplemented } from "./notImplemented.js";
 import type { HandlerRegistry, TaskHandler } from "./types.js";
 
-const implemented: TaskHandler[] = [graphGenerationHandler(), addNodeHandler(), graphSummaryHandler()];
+const implemented: TaskHandler[] = [
+  graphGenerationHandler(),
+  addNodeHandler(),
+  graphSummaryHandler(),
+  microscopeIngestHandler(),
+  microscopeIngestFromNodeHandler(),
+  microscopeQueryHandler(),
+  microscopeSynthesizeHandler(),
+  microscopeRelatedQuestionsHandler(),
+];
 
 export function createHandlerRegistry(overrides: TaskHandler[] = []): HandlerRegistry {
   const map = new Map<RequestTaskType, TaskHandler>();
