@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
+import { MongoClient } from "mongodb";
 import type { AddNodeResultFile } from "../../src/contract/files/addNodeResult.js";
 import type { GraphOutput } from "../../src/contract/files/graph.js";
 import {
@@ -15,6 +16,7 @@ import {
   makePdf,
   makePptx,
 } from "../pipelines/sources/fixtures.js";
+import { getMongo, uniqueDbName } from "../support/mongo.js";
 import { type E2E, startE2E } from "./harness.js";
 import { checkExactlyOnce, checkResult, type Sent } from "./rules.js";
 
@@ -24,11 +26,38 @@ const ULID = "01KE2E00000000000000000000";
 
 let e2e: E2E;
 const sent: Sent[] = [];
+const mongoUrl = getMongo();
+const dbName = uniqueDbName("e2e");
+let mongo: MongoClient | undefined;
 before(async () => {
-  e2e = await startE2E();
+  if (mongoUrl) {
+    // The backend's Mongo: the microscope test note (contract §2.4 field names).
+    mongo = new MongoClient(mongoUrl);
+    const at = new Date("2026-06-12T10:00:00Z");
+    await mongo
+      .db(dbName)
+      .collection("notes")
+      .insertOne({
+        _id: "note-micro-1" as never,
+        ownerUserId: userId,
+        title: "Microscope test note",
+        content:
+          "# Transformers\nAttention layers mix tokens.\n\n# Retrieval\nRetrieval augments generation with documents.",
+        folderId: null,
+        createdAt: at,
+        updatedAt: at,
+        deletedAt: null,
+      });
+  }
+  e2e = await startE2E(mongoUrl ? { MONGODB_DB_NAME: dbName } : {});
 });
 after(async () => {
   await e2e?.stop();
+  await mongo
+    ?.db(dbName)
+    .dropDatabase()
+    .catch(() => {});
+  await mongo?.close();
 });
 
 async function run(taskType: string, taskId: string, payload: Record<string, unknown>) {
@@ -251,6 +280,65 @@ test("GRAPH_SUMMARY on a backend-shaped graph (empty cluster names, no keywords)
     assert.ok(c.cluster_id in graph.metadata.clusters, "cluster ids from the graph");
     assert.ok(c.name.trim().length > 0, "a name derived from the data, not a blank");
   }
+});
+
+/** The backend's pair for one document: `_block` and `_nonblock`, both checked, both COMPLETED. */
+async function microscopePair(taskType: string, docId: string, payload: Record<string, unknown>) {
+  const pair = [
+    [`${docId}_block`, { ...payload, block_mode: true, generate_micro_graphs: true }],
+    [`${docId}_nonblock`, { ...payload, block_mode: false }],
+  ] as const;
+  // Sent together, as the backend does; answered in any order.
+  const done = await Promise.all(
+    pair.map(async ([taskId, p]) => {
+      sent.push({ taskType, taskId, payload: p });
+      await e2e.request(taskType, taskId, p);
+      return checkResult(
+        e2e.storage,
+        e2e.env.bucket,
+        { taskType, taskId, payload: p },
+        e2e.messagesOf(taskId),
+      );
+    }),
+  );
+  const [block, nonblock] = done;
+  assert.ok(block!.payload.block_graph_s3_key, "the _block result names its block graph");
+  assert.ok(block!.files["block_graph.json"]);
+  assert.ok(nonblock!.files["standardized.json"], "the _nonblock result names its standardized graph");
+}
+
+test("MICROSCOPE from a raw file and from a note, _block and _nonblock, schema_name test_schema", async () => {
+  const fileDoc = `task_microscope_file_${userId}_${ULID}`;
+  const key = `microscope-ingest/${userId}/${fileDoc}/paper.pdf`;
+  await e2e.storage.putBytes(
+    e2e.env.bucket,
+    key,
+    await makePdf(["Graph neural networks pass messages between nodes. Attention weights the messages."]),
+    "application/pdf",
+  );
+  await microscopePair("MICROSCOPE_INGEST_REQUEST", fileDoc, {
+    user_id: userId,
+    group_id: "01KE2EGROUP000000000000000",
+    s3_key: key,
+    bucket: e2e.env.bucket,
+    file_name: "paper (v2).pdf",
+    schema_name: "test_schema",
+    ingest_mode: "raw_file",
+  });
+});
+
+test("MICROSCOPE from a MongoDB note, _block and _nonblock", {
+  skip: mongoUrl ? false : "SKIP_FERRETDB=1",
+}, async () => {
+  await microscopePair("MICROSCOPE_INGEST_FROM_NODE_REQUEST", `task_microscope_node_${userId}_${ULID}`, {
+    user_id: userId,
+    node_id: "note-micro-1",
+    node_type: "note",
+    group_id: "01KE2EGROUP000000000000000",
+    schema_name: "test_schema",
+    language: "en",
+    ingest_mode: "from_graphnode",
+  });
 });
 
 test("a request with missing input gets one FAILED result of the right type, and the worker keeps going", async () => {
