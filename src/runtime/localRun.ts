@@ -9,6 +9,7 @@ import type { WorkerConfig } from "../config.js";
 import { createChromaVectorStore } from "../infra/chroma.js";
 import { startChromaServer } from "../infra/chromaServer.js";
 import { createFsStorage } from "../infra/fsStorage.js";
+import { closeMongoNodeReaders } from "../infra/mongo.js";
 import type { VectorStore } from "../infra/vectorStore.js";
 import { createHandlerRegistry } from "../tasks/registry.js";
 import type { HandlerRegistry } from "../tasks/types.js";
@@ -67,6 +68,7 @@ export async function runEnvelopeLocally(opts: {
     return { outcome, result: outcome.kind === "result" ? outcome.envelope : null };
   } finally {
     await cpu.close();
+    await closeMongoNodeReaders();
     await chroma?.stop();
   }
 }

@@ -5,6 +5,7 @@
 import { routeAiSdkWarnings } from "../ai/llm/index.js";
 import type { WorkerConfig } from "../config.js";
 import { createChromaVectorStore } from "../infra/chroma.js";
+import { closeMongoNodeReaders } from "../infra/mongo.js";
 import { createS3Storage } from "../infra/s3Storage.js";
 import { createQueueClient, createSqsClient, type QueueClient } from "../infra/sqs.js";
 import type { ObjectStorage } from "../infra/storage.js";
@@ -145,6 +146,7 @@ export async function startWorker(
       protection.update(0);
       await protection.flush();
       await cpu.close();
+      await closeMongoNodeReaders();
       await health.close();
       metrics.stop();
     },

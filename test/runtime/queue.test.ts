@@ -106,7 +106,7 @@ for (const backend of backends) {
       assert.equal(new Set(order).size, 21);
     });
 
-    test("unknown task types, invalid payloads and unimplemented types get FAILED at once", async () => {
+    test("unknown task types and invalid payloads get FAILED at once", async () => {
       const request = await env.createQueue("req");
       const result = await env.createQueue("res");
       await worker({ request, result });
@@ -139,7 +139,7 @@ for (const backend of backends) {
         taskId: "q_1",
         taskType: "MICROSCOPE_QUERY_REQUEST",
         timestamp: ts,
-        payload: { user_id: "u1", group_id: "g1", query: "what is a GNN?" },
+        payload: { user_id: "u1", group_id: "g1", query: "   " },
       });
       const results = await env.drain(result, { count: 5, timeoutMs: 10000 });
       await stopAll();
@@ -162,7 +162,11 @@ for (const backend of backends) {
       );
       assert.equal(p("task_u1_nopayload").status, "FAILED");
       assert.equal(byId.get("task_u1_nopayload")?.taskType, "ADD_NODE_RESULT");
-      assert.equal(p("q_1").errorCode, "NOT_IMPLEMENTED");
+      assert.equal(byId.get("q_1")?.taskType, "MICROSCOPE_QUERY_RESULT");
+      assert.deepEqual(
+        [p("q_1").user_id, p("q_1").group_id, p("q_1").errorCode],
+        ["u1", "g1", "VALIDATION_ERROR"],
+      );
       for (const r of results) {
         const error = (r.payload as { error: string }).error;
         assert.ok(
