@@ -1,5 +1,6 @@
 /**
- * Error codes sent as `errorCode` in FAILED results, and the error type every layer throws.
+ * Error codes sent as `errorCode` in FAILED results, the error type every layer throws, and the names by
+ * which foreign errors (Node sockets, undici, AWS SDK) say "try again later".
  * The backend ignores `errorCode` but shows `error` to end users, so `message` must be short,
  * human-readable and free of secrets; details belong in logs only.
  */
@@ -44,3 +45,36 @@ export function terminal(code: ErrorCode, message: string, cause?: unknown): Tas
 export function transient(code: ErrorCode, message: string, cause?: unknown): TaskError {
   return new TaskError(code, message, { kind: "transient", cause });
 }
+
+/**
+ * `code`s of Node/undici socket errors: the connection failed or broke, so the same call may succeed later.
+ * One list for every layer that sorts errors (src/runtime/classify.ts, src/ai/llm/failures.ts).
+ */
+export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
+  "ECONNRESET",
+  "ECONNREFUSED",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EAI_AGAIN",
+  "ENOTFOUND",
+  "ENETUNREACH",
+  "EHOSTUNREACH",
+  "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+]);
+
+/** AWS SDK error `name`s for throttling or a service that is briefly unavailable or slow: worth a retry. */
+export const THROTTLING_ERROR_NAMES: ReadonlySet<string> = new Set([
+  "ThrottlingException",
+  "Throttling",
+  "TooManyRequestsException",
+  "SlowDown",
+  "RequestLimitExceeded",
+  "ProvisionedThroughputExceededException",
+  "ServiceUnavailable",
+  "InternalError",
+  "TimeoutError",
+  "RequestTimeout",
+]);

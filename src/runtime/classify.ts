@@ -3,7 +3,13 @@
  * an error code and a message fit for end users. Unknown errors are terminal with a generic message: their
  * text may hold stack details or secrets, so it goes to the logs only.
  */
-import { type ErrorCode, type ErrorKind, TaskError } from "../contract/errors.js";
+import {
+  type ErrorCode,
+  type ErrorKind,
+  NETWORK_ERROR_CODES,
+  TaskError,
+  THROTTLING_ERROR_NAMES,
+} from "../contract/errors.js";
 import { scrubSecrets } from "./logger.js";
 
 export interface Classified {
@@ -11,34 +17,6 @@ export interface Classified {
   code: ErrorCode;
   message: string;
 }
-
-const NETWORK_CODES = new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ETIMEDOUT",
-  "EPIPE",
-  "EAI_AGAIN",
-  "ENOTFOUND",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-]);
-
-const THROTTLING_NAMES = new Set([
-  "ThrottlingException",
-  "Throttling",
-  "TooManyRequestsException",
-  "SlowDown",
-  "RequestLimitExceeded",
-  "ProvisionedThroughputExceededException",
-  "ServiceUnavailable",
-  "InternalError",
-  "TimeoutError",
-  "RequestTimeout",
-]);
 
 function shortMessage(text: string): string {
   const oneLine = scrubSecrets(text).split("\n")[0] ?? "";
@@ -62,9 +40,9 @@ export function classifyError(err: unknown): Classified {
     const status = e.$metadata?.httpStatusCode ?? e.statusCode;
     if (
       e.$retryable ||
-      (e.name && THROTTLING_NAMES.has(e.name)) ||
+      (e.name && THROTTLING_ERROR_NAMES.has(e.name)) ||
       (typeof status === "number" && (status === 429 || status >= 500)) ||
-      (e.code && NETWORK_CODES.has(e.code))
+      (e.code && NETWORK_ERROR_CODES.has(e.code))
     ) {
       return {
         kind: "transient",

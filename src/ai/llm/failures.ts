@@ -5,7 +5,7 @@
  * bodies hold user data, so neither ever reaches a message or a cause.
  */
 import { APICallError, LoadAPIKeyError, RetryError } from "ai";
-import { type TaskError, terminal, transient } from "../../contract/errors.js";
+import { NETWORK_ERROR_CODES, type TaskError, terminal, transient } from "../../contract/errors.js";
 import type { LlmFailureKind } from "./types.js";
 
 export interface Failure {
@@ -15,22 +15,6 @@ export interface Failure {
   /** From Retry-After / retry-after-ms, when the provider sent one. */
   retryAfterMs?: number;
 }
-
-/** Node/undici socket errors; the AI SDK wraps most in APICallError(isRetryable) but not all paths do. */
-const NETWORK_CODES = new Set([
-  "ECONNRESET",
-  "ECONNREFUSED",
-  "ETIMEDOUT",
-  "EPIPE",
-  "EAI_AGAIN",
-  "ENOTFOUND",
-  "ENETUNREACH",
-  "EHOSTUNREACH",
-  "UND_ERR_SOCKET",
-  "UND_ERR_CONNECT_TIMEOUT",
-  "UND_ERR_HEADERS_TIMEOUT",
-  "UND_ERR_BODY_TIMEOUT",
-]);
 
 /** A 200 whose body is not what the API promises (proxy error pages, truncated bodies): worth a retry. */
 const BAD_RESPONSE_NAMES = new Set([
@@ -85,7 +69,9 @@ export function classifyFailure(err: unknown, timedOut: boolean): Failure {
     if (typeof e.name === "string" && BAD_RESPONSE_NAMES.has(e.name))
       return { kind: "bad_response", retryable: true };
     if (e.name === "TimeoutError" || e.name === "AbortError") return { kind: "timeout", retryable: true };
-    if (typeof e.code === "string" && NETWORK_CODES.has(e.code)) return { kind: "network", retryable: true };
+    // Node/undici socket errors: the AI SDK wraps most in APICallError(isRetryable) but not all paths do.
+    if (typeof e.code === "string" && NETWORK_ERROR_CODES.has(e.code))
+      return { kind: "network", retryable: true };
     if (e.name === "TypeError" && e.cause && typeof e.cause === "object") {
       const inner = classifyFailure(e.cause, false);
       if (inner.kind === "network") return inner;

@@ -67,6 +67,8 @@ export function assembleGraph(
     edges,
     subclusters: built.subclusters,
     metadata: {
+      // First, so extra keys (timings, warnings, …) can never replace a contract key.
+      ...opts.extraMetadata,
       generated_at: opts.generatedAt ?? new Date().toISOString(),
       total_nodes: nodes.length,
       total_edges: edges.length,
@@ -82,7 +84,6 @@ export function assembleGraph(
         silhouette: built.kChoice.scores,
         refinement_moves: built.refinedMoves,
       },
-      ...opts.extraMetadata,
     },
   };
   const d = built.dimension;

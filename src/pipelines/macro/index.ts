@@ -1,18 +1,8 @@
 /**
  * The macro (knowledge-graph) pipeline's algorithms, pure and seeded, on plain arrays: neighbour search,
- * clustering (spherical k-means, k by silhouette), similarity edges, refinement, Louvain subclusters, local
- * cluster naming, graph.json/features.json assembly and clustering metrics.
+ * clustering (spherical k-means, k by silhouette), similarity edges, refinement, Louvain subclusters and
+ * clustering metrics. Naming and graph.json/features.json assembly live in src/pipelines/graph/.
  */
-export {
-  type AssembleFeaturesInput,
-  type AssembleGraphInput,
-  assembleFeatures,
-  assembleGraph,
-  type EmbeddingInfo,
-  isoFromUnix,
-  type MacroItem,
-  type MacroKeyword,
-} from "./assemble.js";
 export {
   type ClusterOptions,
   type ClusterResult,
@@ -30,13 +20,6 @@ export {
 } from "./edges.js";
 export { assignToCentroids, type KMeansOptions, type KMeansResult, sphericalKMeans } from "./kmeans.js";
 export { adjustedRandIndex, type ClusteringScores, clusteringScores, vMeasure } from "./metrics.js";
-export {
-  type ClusterLabel,
-  distinctTerms,
-  localClusterLabel,
-  localClusterLabels,
-  type NamingOptions,
-} from "./naming.js";
 export { type NeighbourOptions, type Neighbours, nearestNeighbours } from "./neighbours.js";
 export {
   type MacroAlgorithmOptions,
