@@ -57,6 +57,15 @@ export interface WorkerConfig {
   fileBucket?: string;
   loop: {
     concurrency: number;
+    /**
+     * Fairness: at most this many tasks of one user run at once in this process (WORKER_MAX_TASKS_PER_USER).
+     * Unset: half the concurrency, rounded up (at least 1), so one user's burst leaves the other half of the
+     * slots to everyone else while a lone user still keeps half the process (CPU-heavy stages are bounded by
+     * CPU_POOL_SIZE anyway). 0, or any value ≥ WORKER_CONCURRENCY, turns the cap off (stored as the
+     * concurrency). A user's messages over the cap wait leased in the process, or go back to the queue as a
+     * delayed copy; neither counts as a receive (see src/runtime/consumer.ts).
+     */
+    maxTasksPerUser: number;
     waitTimeSeconds: number;
     /** Lease length set by every heartbeat (ChangeMessageVisibility). */
     visibilityTimeoutSeconds: number;
@@ -139,6 +148,19 @@ export function loadConfig(env: Env = process.env, opts: { requireQueues?: boole
       : undefined);
   if (chromaUrl) read("CHROMA_URL", url("CHROMA_URL"), chromaUrl, "");
 
+  const concurrency = read(
+    "WORKER_CONCURRENCY",
+    int("WORKER_CONCURRENCY", 1, 500),
+    first(env, "WORKER_CONCURRENCY"),
+    5,
+  );
+  const perUser = read(
+    "WORKER_MAX_TASKS_PER_USER",
+    int("WORKER_MAX_TASKS_PER_USER", 0, 500),
+    first(env, "WORKER_MAX_TASKS_PER_USER"),
+    Math.max(1, Math.ceil(concurrency / 2)),
+  );
+
   const config: WorkerConfig = {
     aws: {
       region: first(env, "AWS_REGION", "AWS_DEFAULT_REGION") ?? "ap-northeast-2",
@@ -168,12 +190,8 @@ export function loadConfig(env: Env = process.env, opts: { requireQueues?: boole
     payloadBucket: first(env, "S3_PAYLOAD_BUCKET") ?? "taco5-graphnode-graphdata-s3",
     ...(first(env, "S3_FILE_BUCKET") ? { fileBucket: first(env, "S3_FILE_BUCKET") } : {}),
     loop: {
-      concurrency: read(
-        "WORKER_CONCURRENCY",
-        int("WORKER_CONCURRENCY", 1, 500),
-        first(env, "WORKER_CONCURRENCY"),
-        5,
-      ),
+      concurrency,
+      maxTasksPerUser: perUser === 0 ? concurrency : Math.min(perUser, concurrency),
       waitTimeSeconds: read(
         "SQS_WAIT_TIME_SECONDS",
         int("SQS_WAIT_TIME_SECONDS", 0, 20),

@@ -21,6 +21,18 @@ export interface ReceivedMessage {
   body: string;
   /** ApproximateReceiveCount: 1 on the first delivery. */
   receiveCount: number;
+  /** Set when the producer gave one (FIFO queues, and SQS fair queues: standard queues with a tenant id). */
+  messageGroupId?: string;
+  /** String and Number message attributes, by name (the backend sends none; the worker's requeue may add some). */
+  attributes?: Record<string, string>;
+}
+
+export interface SendOptions {
+  /** Hides the new message for this long (0–900 s; standard queues only). */
+  delaySeconds?: number;
+  messageGroupId?: string;
+  /** Number message attributes, by name. */
+  numberAttributes?: Record<string, number>;
 }
 
 export interface QueueClient {
@@ -35,7 +47,7 @@ export interface QueueClient {
   ): Promise<ReceivedMessage[]>;
   delete(queueUrl: string, receiptHandle: string): Promise<void>;
   changeVisibility(queueUrl: string, receiptHandle: string, seconds: number): Promise<void>;
-  send(queueUrl: string, body: string): Promise<void>;
+  send(queueUrl: string, body: string, opts?: SendOptions): Promise<void>;
 }
 
 export function createSqsClient(config: SQSClientConfig): SQSClient {
@@ -45,11 +57,43 @@ export function createSqsClient(config: SQSClientConfig): SQSClient {
 function toReceived(m: Message): ReceivedMessage | null {
   if (!m.ReceiptHandle) return null;
   const count = Number(m.Attributes?.ApproximateReceiveCount ?? "1");
+  const attributes: Record<string, string> = {};
+  for (const [name, v] of Object.entries(m.MessageAttributes ?? {})) {
+    if (typeof v.StringValue === "string") attributes[name] = v.StringValue;
+  }
+  const groupId = m.Attributes?.MessageGroupId;
   return {
     messageId: m.MessageId ?? "",
     receiptHandle: m.ReceiptHandle,
     body: m.Body ?? "",
     receiveCount: Number.isFinite(count) && count > 0 ? count : 1,
+    ...(groupId ? { messageGroupId: groupId } : {}),
+    ...(Object.keys(attributes).length > 0 ? { attributes } : {}),
+  };
+}
+
+interface OutgoingMessage {
+  body: string;
+  opts?: SendOptions;
+}
+
+/** The SendMessage fields of one message (shared by the single and the batch call). */
+function sendFields(m: OutgoingMessage) {
+  const o = m.opts ?? {};
+  const numbers = Object.entries(o.numberAttributes ?? {});
+  return {
+    MessageBody: m.body,
+    ...(o.delaySeconds !== undefined
+      ? { DelaySeconds: Math.max(0, Math.min(900, Math.floor(o.delaySeconds))) }
+      : {}),
+    ...(o.messageGroupId ? { MessageGroupId: o.messageGroupId } : {}),
+    ...(numbers.length > 0
+      ? {
+          MessageAttributes: Object.fromEntries(
+            numbers.map(([name, n]) => [name, { DataType: "Number", StringValue: String(n) }]),
+          ),
+        }
+      : {}),
   };
 }
 
@@ -78,17 +122,17 @@ function entryErrors(
 
 export function createQueueClient(client: SQSClient, opts: QueueClientOptions = {}): QueueClient {
   const windowMs = opts.batchWindowMs ?? 5;
-  const senders = new Map<string, MicroBatcher<string>>();
+  const senders = new Map<string, MicroBatcher<OutgoingMessage>>();
   const deleters = new Map<string, MicroBatcher<string>>();
   const sender = (queueUrl: string) => {
     let b = senders.get(queueUrl);
     if (!b) {
-      b = new MicroBatcher<string>(
+      b = new MicroBatcher<OutgoingMessage>(
         async (entries) => {
           const out = await client.send(
             new SendMessageBatchCommand({
               QueueUrl: queueUrl,
-              Entries: entries.map((e) => ({ Id: e.id, MessageBody: e.item })),
+              Entries: entries.map((e) => ({ Id: e.id, ...sendFields(e.item) })),
             }),
           );
           return entryErrors(
@@ -133,9 +177,10 @@ export function createQueueClient(client: SQSClient, opts: QueueClientOptions = 
           MaxNumberOfMessages: Math.max(1, Math.min(10, opts.maxMessages)),
           WaitTimeSeconds: opts.waitTimeSeconds,
           VisibilityTimeout: opts.visibilityTimeoutSeconds,
-          MessageSystemAttributeNames: ["ApproximateReceiveCount"],
+          MessageSystemAttributeNames: ["ApproximateReceiveCount", "MessageGroupId"],
           // Deprecated name kept for emulators that only read it.
           AttributeNames: ["All"],
+          MessageAttributeNames: ["All"],
         }),
         opts.signal ? { abortSignal: opts.signal } : {},
       );
@@ -157,12 +202,13 @@ export function createQueueClient(client: SQSClient, opts: QueueClientOptions = 
         }),
       );
     },
-    async send(queueUrl, body) {
+    async send(queueUrl, body, opts) {
+      const message: OutgoingMessage = opts ? { body, opts } : { body };
       if (windowMs <= 0 || Buffer.byteLength(body) > BATCHABLE_BODY_BYTES) {
-        await client.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+        await client.send(new SendMessageCommand({ QueueUrl: queueUrl, ...sendFields(message) }));
         return;
       }
-      await sender(queueUrl).add(body);
+      await sender(queueUrl).add(message);
     },
   };
 }

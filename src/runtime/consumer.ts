@@ -4,8 +4,34 @@
  *
  * A message is deleted only after its final result was sent. Poison bodies go to the dead-letter queue when
  * one is configured, else they are left to the queue's redrive policy (logged and counted).
+ *
+ * Fair use between users (`maxTasksPerUser`): a message whose user already has that many tasks running is
+ * deferred, never failed. Deferring must not look like a receive, or one user's backlog would burn its own
+ * retry budget (MAX_RECEIVE_COUNT) and, worse, the queue's redrive policy would move deferred requests to the
+ * DLQ, leaving the backend waiting forever. ChangeMessageVisibility cannot do that (every re-receive raises
+ * ApproximateReceiveCount), so a deferred message is, in order of preference:
+ *  1. held here, leased by the same heartbeat as a running task, until its user drops under the cap (no
+ *     receive happens at all); at most `holdLimit` messages, so one worker does not hoard a backlog that
+ *     other workers could run;
+ *  2. beyond that, requeued: a copy of the body is sent to the request queue with a short DelaySeconds (and
+ *     the same MessageGroupId, for SQS fair queues), then the original is deleted. The copy starts again at
+ *     receive count 1 and carries the receives it had before (PRIOR_RECEIVES_ATTRIBUTE), so the worker's
+ *     effective count is unchanged and the redrive policy never sees a deferral. It also goes behind the
+ *     other users' messages, which is what lets this worker reach them past a deep single-user backlog.
+ *     Should the send fail (e.g. no sqs:SendMessage on the request queue), the message is held instead.
+ * When a receive brings only deferred messages, the next receive asks for 10 (to look further down the
+ * queue) after a short backoff that grows while nothing else turns up, which bounds the requeue traffic of a
+ * lone user's backlog. With the cap off (the default of tests and of WORKER_MAX_TASKS_PER_USER=0) nothing of
+ * this ever triggers.
  */
 import type { QueueClient, ReceivedMessage } from "../infra/sqs.js";
+import {
+  effectiveReceiveCount,
+  PRIOR_RECEIVES_ATTRIBUTE,
+  UNKNOWN_USER,
+  UserSlots,
+  userOfBody,
+} from "./fairness.js";
 import { errorSummary, Lease } from "./lease.js";
 import type { Logger } from "./logger.js";
 import type { WorkerMetrics } from "./metrics.js";
@@ -23,9 +49,28 @@ export interface ConsumerOptions {
   waitTimeSeconds: number;
   visibilityTimeoutSeconds: number;
   heartbeatIntervalSeconds: number;
+  /** At most this many tasks of one user at once (default: `concurrency`, i.e. no cap). */
+  maxTasksPerUser?: number;
+  /** At most this many deferred messages held here; more are requeued (default: `concurrency`). */
+  holdLimit?: number;
+  /** How long a requeued copy stays hidden (default 3 s). */
+  requeueDelaySeconds?: number;
+  /**
+   * A message whose effective receive count has reached this is held rather than requeued, so a request that
+   * keeps crashing its worker still reaches the queue's redrive policy (default: never).
+   */
+  requeueBelowReceiveCount?: number;
   /** Called with the number of tasks in flight whenever it changes (ECS scale-in protection). */
   onInFlightChange?: (inFlight: number) => void;
 }
+
+interface HeldMessage {
+  m: ReceivedMessage;
+  lease: Lease;
+}
+
+const SCAN_BACKOFF_FIRST_MS = 250;
+const SCAN_BACKOFF_MAX_MS = 4000;
 
 /** Resolves waiters when a slot frees up or the consumer stops. */
 class Signal {
@@ -40,16 +85,19 @@ class Signal {
   }
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms`, or less when `signal` aborts or `wake` settles; true when the full time passed. */
+function sleep(ms: number, signal: AbortSignal, wake?: Promise<void>): Promise<boolean> {
   return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
+    if (signal.aborted) return resolve(false);
+    const t = setTimeout(() => done(true), ms);
+    const onAbort = () => done(false);
+    function done(full: boolean) {
       clearTimeout(t);
-      signal.removeEventListener("abort", done);
-      resolve();
+      signal.removeEventListener("abort", onAbort);
+      resolve(full);
     }
-    signal.addEventListener("abort", done, { once: true });
+    signal.addEventListener("abort", onAbort, { once: true });
+    void wake?.then(() => done(false));
   });
 }
 
@@ -62,8 +110,24 @@ export class SqsConsumer {
   private readonly tasks = new Map<string, { abort: AbortController; done: Promise<void> }>();
   private pollers: Promise<void>[] = [];
   private lastPollAt = 0;
+  private readonly slots: UserSlots<HeldMessage>;
+  private readonly holdLimit: number;
+  private readonly requeues = new Set<Promise<void>>();
+  /** The last receives brought only deferred messages: the wait before looking further down the queue. */
+  private scanBackoffMs = 0;
+  /** The next receive asks for a full batch (a scan past one user's backlog). */
+  private scanWide = false;
 
-  constructor(private readonly opts: ConsumerOptions) {}
+  constructor(private readonly opts: ConsumerOptions) {
+    const cap = Math.max(1, Math.min(opts.concurrency, opts.maxTasksPerUser ?? opts.concurrency));
+    this.slots = new UserSlots<HeldMessage>(cap);
+    this.holdLimit = Math.max(0, opts.holdLimit ?? opts.concurrency);
+  }
+
+  /** Deferred messages waiting in this process (for tests and metrics). */
+  get heldMessages(): number {
+    return this.slots.held;
+  }
 
   get activeTasks(): number {
     return this.inFlight;
@@ -83,7 +147,10 @@ export class SqsConsumer {
     // Enough pollers that refill keeps up at high concurrency (each asks for at most 10 messages).
     const count = Math.max(1, Math.min(5, Math.ceil(this.opts.concurrency / 10)));
     for (let i = 0; i < count; i++) this.pollers.push(this.pollLoop(i));
-    this.opts.log.info({ concurrency: this.opts.concurrency, pollers: count }, "consumer started");
+    this.opts.log.info(
+      { concurrency: this.opts.concurrency, maxTasksPerUser: this.slots.cap, pollers: count },
+      "consumer started",
+    );
   }
 
   private async pollLoop(id: number): Promise<void> {
@@ -94,8 +161,11 @@ export class SqsConsumer {
         await Promise.race([this.slotFreed.wait(), this.stopped()]);
         continue;
       }
-      const want = Math.min(10, free);
-      this.reserved += want;
+      // Slots this receive may fill. A scan (see below) asks for a full batch anyway, to look further down.
+      const budget = Math.min(10, free);
+      const want = this.scanWide ? 10 : budget;
+      this.scanWide = false;
+      this.reserved += budget;
       let messages: ReceivedMessage[] = [];
       // A signal per receive, tied to stop: the SDK leaves its abort listener on the signal it is given.
       const receiveAbort = new AbortController();
@@ -111,7 +181,7 @@ export class SqsConsumer {
         failures = 0;
         this.lastPollAt = Date.now();
       } catch (err) {
-        this.reserved -= want;
+        this.reserved -= budget;
         if (this.stopping) break;
         failures++;
         this.opts.metrics?.receiveErrors.inc();
@@ -122,22 +192,128 @@ export class SqsConsumer {
       } finally {
         this.stopController.signal.removeEventListener("abort", onStop);
       }
-      this.reserved -= want;
+      this.reserved -= budget;
+      let started = 0;
       for (const m of messages) {
         if (this.stopping) {
           // Received while shutting down: hand it straight back.
-          void this.opts.queue
-            .changeVisibility(this.opts.requestQueueUrl, m.receiptHandle, 0)
-            .catch((err) => this.opts.log.warn({ err: errorSummary(err) }, "could not release a message"));
+          this.release(m.receiptHandle);
           continue;
         }
-        this.launch(m);
+        if (this.place(m)) started++;
       }
+      this.startHeld();
+      if (messages.length > 0 && started === 0) {
+        // Only deferred messages: other users' work may sit further down the queue. Look again, with a full
+        // batch, after a backoff that grows while nothing else turns up; a freed slot ends the wait early
+        // (then the receive asks only for what the free slots can take, which bounds the requeues per
+        // finished task).
+        this.scanBackoffMs = Math.min(
+          SCAN_BACKOFF_MAX_MS,
+          this.scanBackoffMs > 0 ? this.scanBackoffMs * 2 : SCAN_BACKOFF_FIRST_MS,
+        );
+        this.scanWide = await sleep(this.scanBackoffMs, this.stopController.signal, this.slotFreed.wait());
+        continue;
+      }
+      this.scanBackoffMs = 0;
       if (messages.length === 0 && this.opts.waitTimeSeconds === 0) {
         // Short polling was configured: avoid a busy loop on an empty queue.
         await sleep(1000, this.stopController.signal);
       }
     }
+  }
+
+  /** Runs a received message now, or defers it (held or requeued). True when it started. */
+  private place(m: ReceivedMessage): boolean {
+    const user = userOfBody(m.body);
+    if (this.slots.canRun(user) && this.inFlight < this.opts.concurrency) {
+      this.launch(m, user);
+      return true;
+    }
+    const receives = effectiveReceiveCount(m);
+    const requeueable =
+      this.slots.held >= this.holdLimit &&
+      !this.opts.requestQueueUrl.endsWith(".fifo") && // FIFO queues take no per-message delay
+      receives < (this.opts.requeueBelowReceiveCount ?? Number.POSITIVE_INFINITY);
+    if (requeueable) this.requeue(m, user, receives);
+    else this.hold(m, user);
+    return false;
+  }
+
+  private hold(m: ReceivedMessage, user: string): void {
+    const lease = this.newLease(m);
+    lease.start();
+    this.slots.hold(user, { m, lease });
+    this.opts.metrics?.deferred.inc({ reason: "held" });
+    this.opts.metrics?.held.set(this.slots.held);
+    this.opts.log.debug(
+      { messageId: m.messageId, user: user === UNKNOWN_USER ? undefined : user },
+      "user at its task limit: message held",
+    );
+  }
+
+  private requeue(m: ReceivedMessage, user: string, receives: number): void {
+    const { queue, requestQueueUrl, log } = this.opts;
+    const prior = receives - 1; // this receive does not count: the request was not worked on
+    const work = (async () => {
+      try {
+        await queue.send(requestQueueUrl, m.body, {
+          delaySeconds: this.opts.requeueDelaySeconds ?? 3,
+          ...(m.messageGroupId ? { messageGroupId: m.messageGroupId } : {}),
+          ...(prior > 0 ? { numberAttributes: { [PRIOR_RECEIVES_ATTRIBUTE]: prior } } : {}),
+        });
+      } catch (err) {
+        log.warn(
+          { err: errorSummary(err), messageId: m.messageId },
+          "could not requeue a deferred message (is sqs:SendMessage allowed on the request queue?): holding it",
+        );
+        if (this.stopping) this.release(m.receiptHandle);
+        else {
+          this.hold(m, user);
+          this.startHeld();
+        }
+        return;
+      }
+      this.opts.metrics?.deferred.inc({ reason: "requeued" });
+      // Should this delete fail, the original comes back after its visibility timeout beside the copy: a
+      // duplicate delivery, which the runtime already tolerates (idempotent by taskId).
+      await queue
+        .delete(requestQueueUrl, m.receiptHandle)
+        .catch((err) =>
+          log.warn({ err: errorSummary(err), messageId: m.messageId }, "could not delete a requeued message"),
+        );
+    })();
+    this.requeues.add(work);
+    void work.finally(() => this.requeues.delete(work));
+  }
+
+  /** Starts held messages whose user is under the cap, while slots are free (not promised to a receive). */
+  private startHeld(): void {
+    while (!this.stopping && this.inFlight + this.reserved < this.opts.concurrency) {
+      const next = this.slots.takeRunnable();
+      if (!next) break;
+      this.opts.metrics?.held.set(this.slots.held);
+      this.launch(next.item.m, next.user, next.item.lease);
+    }
+  }
+
+  private release(receiptHandle: string): void {
+    void this.opts.queue
+      .changeVisibility(this.opts.requestQueueUrl, receiptHandle, 0)
+      .catch((err) => this.opts.log.warn({ err: errorSummary(err) }, "could not release a message"));
+  }
+
+  private newLease(m: ReceivedMessage): Lease {
+    return new Lease({
+      queue: this.opts.queue,
+      queueUrl: this.opts.requestQueueUrl,
+      receiptHandle: m.receiptHandle,
+      visibilityTimeoutSeconds: this.opts.visibilityTimeoutSeconds,
+      intervalSeconds: this.opts.heartbeatIntervalSeconds,
+      log: this.opts.log,
+      onLag: (s) => this.opts.metrics?.heartbeatLag.observe(s),
+      onFailure: () => this.opts.metrics?.heartbeatFailures.inc(),
+    });
   }
 
   private stopped(): Promise<void> {
@@ -147,19 +323,23 @@ export class SqsConsumer {
     });
   }
 
-  private launch(m: ReceivedMessage): void {
+  private launch(m: ReceivedMessage, user: string, lease?: Lease): void {
     this.inFlight++;
+    this.slots.acquire(user);
     this.opts.metrics?.inFlight.set(this.inFlight);
     this.opts.onInFlightChange?.(this.inFlight);
     const abort = new AbortController();
     const key = m.receiptHandle;
-    const done = this.handle(m, abort.signal)
+    const done = this.handle(m, abort.signal, lease)
       .catch((err) =>
         this.opts.log.error({ err: errorSummary(err), messageId: m.messageId }, "message handling crashed"),
       )
       .finally(() => {
         this.tasks.delete(key);
         this.inFlight--;
+        this.slots.release(user);
+        // A held message of a user now under the cap takes the slot before any new receive does.
+        this.startHeld();
         this.opts.metrics?.inFlight.set(this.inFlight);
         this.opts.onInFlightChange?.(this.inFlight);
         this.slotFreed.notify();
@@ -167,24 +347,16 @@ export class SqsConsumer {
     this.tasks.set(key, { abort, done });
   }
 
-  private async handle(m: ReceivedMessage, signal: AbortSignal): Promise<void> {
+  private async handle(m: ReceivedMessage, signal: AbortSignal, heldLease?: Lease): Promise<void> {
     const { queue, requestQueueUrl, resultQueueUrl, log } = this.opts;
     const started = Date.now();
-    const lease = new Lease({
-      queue,
-      queueUrl: requestQueueUrl,
-      receiptHandle: m.receiptHandle,
-      visibilityTimeoutSeconds: this.opts.visibilityTimeoutSeconds,
-      intervalSeconds: this.opts.heartbeatIntervalSeconds,
-      log,
-      onLag: (s) => this.opts.metrics?.heartbeatLag.observe(s),
-      onFailure: () => this.opts.metrics?.heartbeatFailures.inc(),
-    });
-    lease.start();
+    // A message that was held keeps the lease it had while waiting.
+    const lease = heldLease ?? this.newLease(m);
+    if (!heldLease) lease.start();
     let outcome: TaskOutcome;
     try {
       outcome = await this.opts.runner.run(m.body, {
-        receiveCount: m.receiveCount,
+        receiveCount: effectiveReceiveCount(m),
         signal,
         sendProgress: (env) => queue.send(resultQueueUrl, JSON.stringify(env)),
       });
@@ -276,7 +448,7 @@ export class SqsConsumer {
     // No DLQ (or it failed): leave the message; the queue's redrive policy moves it after maxReceiveCount.
     this.opts.metrics?.poison.inc({ action: "left_for_redrive" });
     log.error(
-      { messageId: m.messageId, reason, receiveCount: m.receiveCount },
+      { messageId: m.messageId, reason, receiveCount: effectiveReceiveCount(m) },
       "unreadable request left for the queue's redrive policy",
     );
   }
@@ -291,6 +463,17 @@ export class SqsConsumer {
     this.stopController.abort();
     this.slotFreed.notify();
     await Promise.allSettled(this.pollers);
+    // Deferred messages never started: requeues finish, held ones go straight back to the queue.
+    await Promise.allSettled([...this.requeues]);
+    const held = this.slots.takeAll();
+    this.opts.metrics?.held.set(0);
+    await Promise.allSettled(
+      held.map(async ({ item }) => {
+        await item.lease.stop();
+        await this.opts.queue.changeVisibility(this.opts.requestQueueUrl, item.m.receiptHandle, 0);
+      }),
+    );
+    if (held.length > 0) this.opts.log.info({ held: held.length }, "held messages released");
     const all = () => Promise.allSettled([...this.tasks.values()].map((t) => t.done));
     const deadline = new Promise<"deadline">((r) => setTimeout(() => r("deadline"), graceMs).unref());
     const first = await Promise.race([all().then(() => "done" as const), deadline]);

@@ -11,6 +11,9 @@ export interface WorkerMetrics {
   released: Counter<"type">;
   replayed: Counter<"type">;
   poison: Counter<"action">;
+  /** Fairness deferrals: `held` (waits leased in this process) or `requeued` (back to the queue, delayed). */
+  deferred: Counter<"reason">;
+  held: Gauge;
   receiveErrors: Counter;
   inFlight: Gauge;
   duration: Histogram<"type" | "status">;
@@ -75,6 +78,17 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): WorkerMe
       name: "graphnode_poison_messages_total",
       help: "unreadable request bodies",
       labelNames: ["action"],
+      registers: [registry],
+    }),
+    deferred: new Counter({
+      name: "graphnode_tasks_deferred_total",
+      help: "received messages not started at once because their user had WORKER_MAX_TASKS_PER_USER running",
+      labelNames: ["reason"],
+      registers: [registry],
+    }),
+    held: new Gauge({
+      name: "graphnode_tasks_held",
+      help: "deferred messages waiting in this process under a lease",
       registers: [registry],
     }),
     receiveErrors: new Counter({

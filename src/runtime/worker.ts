@@ -114,6 +114,8 @@ export async function startWorker(
     waitTimeSeconds: config.loop.waitTimeSeconds,
     visibilityTimeoutSeconds: config.loop.visibilityTimeoutSeconds,
     heartbeatIntervalSeconds: config.loop.heartbeatIntervalSeconds,
+    maxTasksPerUser: config.loop.maxTasksPerUser,
+    requeueBelowReceiveCount: config.loop.maxReceiveCount,
     onInFlightChange: (n) => protection.update(n),
   });
   const startedAt = Date.now();
