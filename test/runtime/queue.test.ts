@@ -328,6 +328,8 @@ for (const backend of backends) {
       const w = await worker({ request, result });
       await env.send(request, graphRequest({}));
       await env.drain(result, { count: 1, timeoutMs: 10000 });
+      // The result is out before the task ends (its message is deleted after the send): wait for the slot.
+      while (w.consumer.activeTasks > 0) await new Promise((r) => setTimeout(r, 20));
       const base = `http://127.0.0.1:${w.healthPort}`;
       assert.equal((await fetch(`${base}/healthz`)).status, 200);
       assert.equal((await fetch(`${base}/readyz`)).status, 200);
