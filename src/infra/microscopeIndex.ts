@@ -20,19 +20,14 @@ import type {
   VectorRecord,
   VectorStore,
 } from "./vectorStore.js";
+import { modelSlug } from "./vectorStore.js";
 
 /** Records read at most by groupChunks when no limit is given. */
 export const DEFAULT_GROUP_CHUNK_LIMIT = 2000;
 
 export function microscopeCollectionName(model: string, override?: string): string {
   if (override) return override;
-  const slug = model
-    .split("/")
-    .pop()!
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "_")
-    .replace(/^_+|_+$/g, "");
-  return `microscope_chunks_${slug}`;
+  return `microscope_chunks_${modelSlug(model)}`;
 }
 
 export interface MicroscopeChunkInput {

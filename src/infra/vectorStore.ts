@@ -68,3 +68,11 @@ export interface VectorStore {
   existing(name: string): Promise<VectorCollection | null>;
   heartbeat(): Promise<boolean>;
 }
+
+/** A Chroma-safe collection name part from an embedding model id ("Xenova/all-MiniLM-L6-v2" → "all_minilm_l6_v2"). */
+export function modelSlug(model: string): string {
+  return (model.split("/").pop() ?? model)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_")
+    .replace(/^_+|_+$/g, "");
+}

@@ -8,14 +8,13 @@
 import { LlmLedger } from "../ai/llm/index.js";
 import type { MicroscopeQueryRequest } from "../contract/requests.js";
 import { answerQuestion } from "../pipelines/rag/answer.js";
-import { expandByGraph } from "../pipelines/rag/graph.js";
 import {
   expansionLimit,
   loadMacroProfile,
   type MicroscopeRagDeps,
   requestLanguage,
   requestLlm,
-  retrieve,
+  retrieveWithExpansion,
 } from "./microscopeRetrieval.js";
 import type { ResultPayload, TaskHandler } from "./types.js";
 
@@ -30,25 +29,15 @@ export function microscopeQueryHandler(deps: MicroscopeRagDeps = {}): TaskHandle
       const language = requestLanguage(raw);
       const profile = llm ? await loadMacroProfile(storage, payloadBucket, p.user_id, ctx.signal) : null;
 
-      const retrieval = p.no_rag
-        ? { hits: [], chunks: [] }
-        : await retrieve(ctx, deps, {
-            userId: p.user_id,
-            groupId: p.group_id,
-            text: p.query,
-            k: p.top_k,
-            withGroupChunks: p.hop_depth > 0,
-          });
-      const expansion =
-        retrieval.hits.length > 0 && p.hop_depth > 0
-          ? expandByGraph({
-              question: p.query,
-              hits: retrieval.hits,
-              chunks: retrieval.chunks,
-              hopDepth: p.hop_depth,
-              limit: expansionLimit(p.top_k),
-            })
-          : null;
+      const { retrieval, expansion } = await retrieveWithExpansion(ctx, deps, {
+        userId: p.user_id,
+        groupId: p.group_id,
+        text: p.query,
+        k: p.top_k,
+        hopDepth: p.hop_depth,
+        noRag: p.no_rag,
+        limit: expansionLimit(p.top_k),
+      });
       const out = await answerQuestion({
         question: p.query,
         hits: retrieval.hits,

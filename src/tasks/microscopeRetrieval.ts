@@ -15,8 +15,9 @@ import {
 } from "../infra/microscopeIndex.js";
 import type { ObjectStorage } from "../infra/storage.js";
 import type { VectorStore } from "../infra/vectorStore.js";
+import { expandByGraph } from "../pipelines/rag/graph.js";
 import { buildMacroProfile } from "../pipelines/rag/profile.js";
-import type { RagChunk, ScoredChunk } from "../pipelines/rag/types.js";
+import type { Expansion, RagChunk, ScoredChunk } from "../pipelines/rag/types.js";
 import type { TaskContext } from "./types.js";
 
 type Env = Record<string, string | undefined>;
@@ -140,4 +141,42 @@ export async function retrieve(
     limit: deps.graphChunkLimit ?? DEFAULT_GROUP_CHUNK_LIMIT,
   });
   return { hits, chunks };
+}
+
+/**
+ * What QUERY and SYNTHESIZE both do before they write: nothing for `no_rag`; else the workspace's nearest
+ * chunks, expanded `hopDepth` hops over the chunk–entity graph (at most `limit` more chunks).
+ */
+export async function retrieveWithExpansion(
+  ctx: TaskContext,
+  deps: MicroscopeRagDeps,
+  q: {
+    userId: string;
+    groupId: string;
+    text: string;
+    k: number;
+    hopDepth: number;
+    noRag: boolean;
+    limit: number;
+  },
+): Promise<{ retrieval: Retrieval; expansion: Expansion | null }> {
+  if (q.noRag) return { retrieval: { hits: [], chunks: [] }, expansion: null };
+  const retrieval = await retrieve(ctx, deps, {
+    userId: q.userId,
+    groupId: q.groupId,
+    text: q.text,
+    k: q.k,
+    withGroupChunks: q.hopDepth > 0,
+  });
+  const expansion =
+    retrieval.hits.length > 0 && q.hopDepth > 0
+      ? expandByGraph({
+          question: q.text,
+          hits: retrieval.hits,
+          chunks: retrieval.chunks,
+          hopDepth: q.hopDepth,
+          limit: q.limit,
+        })
+      : null;
+  return { retrieval, expansion };
 }

@@ -5,14 +5,13 @@
  */
 import { LlmLedger } from "../ai/llm/index.js";
 import type { MicroscopeSynthesizeRequest } from "../contract/requests.js";
-import { expandByGraph } from "../pipelines/rag/graph.js";
 import { synthesizeTopic } from "../pipelines/rag/synthesize.js";
 import {
   loadMacroProfile,
   type MicroscopeRagDeps,
   requestLanguage,
   requestLlm,
-  retrieve,
+  retrieveWithExpansion,
 } from "./microscopeRetrieval.js";
 import type { ResultPayload, TaskHandler } from "./types.js";
 
@@ -33,25 +32,15 @@ export function microscopeSynthesizeHandler(deps: MicroscopeRagDeps = {}): TaskH
       const profile = llm ? await loadMacroProfile(storage, payloadBucket, p.user_id, ctx.signal) : null;
       const k = synthesisK(p.top_k);
 
-      const retrieval = p.no_rag
-        ? { hits: [], chunks: [] }
-        : await retrieve(ctx, deps, {
-            userId: p.user_id,
-            groupId: p.group_id,
-            text: p.topic,
-            k,
-            withGroupChunks: p.hop_depth > 0,
-          });
-      const expansion =
-        retrieval.hits.length > 0 && p.hop_depth > 0
-          ? expandByGraph({
-              question: p.topic,
-              hits: retrieval.hits,
-              chunks: retrieval.chunks,
-              hopDepth: p.hop_depth,
-              limit: k,
-            })
-          : null;
+      const { retrieval, expansion } = await retrieveWithExpansion(ctx, deps, {
+        userId: p.user_id,
+        groupId: p.group_id,
+        text: p.topic,
+        k: k,
+        hopDepth: p.hop_depth,
+        noRag: p.no_rag,
+        limit: k,
+      });
       const out = await synthesizeTopic({
         topic: p.topic,
         hits: retrieval.hits,

@@ -5,18 +5,12 @@
  * (cosine is undefined for them).
  */
 
-import type { VectorRecord, VectorStore } from "../../infra/vectorStore.js";
+import { modelSlug, type VectorRecord, type VectorStore } from "../../infra/vectorStore.js";
 import type { SourceItem } from "../../pipelines/sources/types.js";
 
 export function macroCollectionName(model: string, override?: string): string {
   if (override) return override;
-  const slug = model
-    .split("/")
-    .pop()!
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, "_")
-    .replace(/^_+|_+$/g, "");
-  return `macro_node_${slug}`;
+  return `macro_node_${modelSlug(model)}`;
 }
 
 export interface IndexedNode {
