@@ -1,17 +1,4 @@
-/**
- * bench:queue — throughput and end-to-end latency of the worker's SQS loop against bbc's sqs-consumer
- * (batchSize 10) on the same kind of queue, side by side in one run, plus the main event loop's delay while
- * CPU-heavy jobs occupy both cores.
- *
- * Both consumers run the same "no-op" task: wait TASK_MS (simulated I/O), then send one result message.
- * A closed-loop producer keeps 2×concurrency requests outstanding; latency is send → task done.
- * fauxqs runs in a child process so the emulator does not share the consumers' event loop.
- */
-import { spawn } from "node:child_process";
-import { createServer } from "node:net";
-import { join } from "node:path";
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import { fileURLToPath } from "node:url";
 import { CreateBucketCommand, S3Client } from "@aws-sdk/client-s3";
 import { CreateQueueCommand, SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { Consumer } from "sqs-consumer";
@@ -20,42 +7,12 @@ import { createLogger } from "../src/runtime/logger.js";
 import { startWorker } from "../src/runtime/worker.js";
 import { createHandlerRegistry } from "../src/tasks/registry.js";
 import type { TaskHandler } from "../src/tasks/types.js";
+import { startFauxqsProcess } from "./fauxqsProcess.js";
 
 const TASK_MS = Number(process.env.TASK_MS ?? 20);
 const RUN_MS = Number(process.env.RUN_MS ?? 6000);
 const credentials = { accessKeyId: "test", secretAccessKey: "test" };
 const region = "us-east-1";
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      const port = typeof a === "object" && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function startFauxqsProcess() {
-  const port = await freePort();
-  // fauxqs does not export its package.json; its CLI sits next to the resolved entry point.
-  const entry = fileURLToPath(import.meta.resolve("fauxqs"));
-  const cli = join(entry.slice(0, entry.lastIndexOf("/dist/")), "dist/cli.js");
-  const child = spawn(process.execPath, [cli], {
-    env: { ...process.env, FAUXQS_PORT: String(port), FAUXQS_LOGGER: "false" },
-    stdio: "ignore",
-  });
-  const endpoint = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${endpoint}/health`)).ok) break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  return { endpoint, stop: () => child.kill() };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -19,9 +19,7 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { availableParallelism, loadavg } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { CreateBucketCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import {
@@ -31,6 +29,7 @@ import {
   SendMessageBatchCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
+import { startFauxqsProcess } from "./fauxqsProcess.js";
 
 const MESSAGES = Number(process.env.MESSAGES ?? 300);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 8);
@@ -43,17 +42,6 @@ const credentials = { accessKeyId: "test", secretAccessKey: "test" };
 const region = "us-east-1";
 const bucket = "bench-scale";
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const a = s.address();
-      const port = typeof a === "object" && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
 /** CPU seconds (user + system) a process has used so far, from /proc (Linux); NaN elsewhere. */
 function cpuSeconds(pid: number | undefined): number {
   try {
@@ -64,26 +52,6 @@ function cpuSeconds(pid: number | undefined): number {
   } catch {
     return Number.NaN;
   }
-}
-
-async function startFauxqsProcess() {
-  const port = await freePort();
-  // fauxqs does not export its package.json; its CLI sits next to the resolved entry point.
-  const entry = fileURLToPath(import.meta.resolve("fauxqs"));
-  const cli = join(entry.slice(0, entry.lastIndexOf("/dist/")), "dist/cli.js");
-  const child = spawn(process.execPath, [cli], {
-    env: { ...process.env, FAUXQS_PORT: String(port), FAUXQS_LOGGER: "false" },
-    stdio: "ignore",
-  });
-  const endpoint = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${endpoint}/health`)).ok) break;
-    } catch {
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-  return { endpoint, pid: child.pid, stop: () => child.kill() };
 }
 
 /** A graph.json as the backend builds it for GRAPH_SUMMARY_REQUEST (contract §2.3), of `n` nodes. */
