@@ -1,5 +1,9 @@
-/** Word (.docx) text: the paragraphs of word/document.xml (tables give one line per cell paragraph). */
-import { paragraphs, parseXml } from "./ooxml.js";
+/**
+ * Word (.docx) text: the paragraphs of word/document.xml (tables give one line per cell paragraph).
+ * document.xml is streamed and reading stops at the text cap: a few-megabyte docx can hold a part of
+ * hundreds of megabytes, which must never be inflated or parsed whole.
+ */
+import { streamParagraphs } from "./ooxml.js";
 import type { ExtractedText } from "./result.js";
 import type { ZipArchive } from "./zip.js";
 
@@ -11,11 +15,14 @@ const TAGS = {
   skip: new Set(["w:pPr", "w:rPr", "w:delText", "w:instrText", "w:sectPr"]),
 };
 
-export function extractDocx(zip: ZipArchive): ExtractedText {
-  const xml = zip.readText("word/document.xml");
-  if (xml === undefined)
+export function extractDocx(zip: ZipArchive, maxChars: number): ExtractedText {
+  const read = streamParagraphs(zip, "word/document.xml", TAGS, maxChars);
+  if (read === undefined)
     return { sections: [], parseError: "not a Word document (word/document.xml missing)" };
-  const text = paragraphs(parseXml(xml), TAGS).join("\n");
   // One section: a Word file has no reliable page structure in its XML.
-  return { sections: [text], sectionCount: 1 };
+  return {
+    sections: [read.paragraphs.join("\n")],
+    sectionCount: 1,
+    ...(read.truncated ? { truncated: true } : {}),
+  };
 }

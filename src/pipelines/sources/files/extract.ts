@@ -131,8 +131,8 @@ function extractOffice(zip: ZipArchive, bucket: FileBucket, maxChars: number): E
           : zip.entries.has("xl/workbook.xml")
             ? "xlsx"
             : undefined;
-  if (kind === "docx") return extractDocx(zip);
-  if (kind === "pptx") return extractPptx(zip);
+  if (kind === "docx") return extractDocx(zip, maxChars);
+  if (kind === "pptx") return extractPptx(zip, maxChars);
   if (kind === "xlsx") return extractXlsx(zip, maxChars);
   return { sections: [], parseError: "zip archive without a Word, PowerPoint or Excel document" };
 }

@@ -1,5 +1,8 @@
-/** PowerPoint (.pptx) text: one section per slide, in presentation order. */
-import { numberedParts, paragraphs, parseXml, relationships } from "./ooxml.js";
+/**
+ * PowerPoint (.pptx) text: one section per slide, in presentation order. Slides are streamed and reading
+ * stops at the text cap (later slides are counted, not read).
+ */
+import { numberedParts, parseXml, relationships, streamParagraphs } from "./ooxml.js";
 import type { ExtractedText } from "./result.js";
 import type { ZipArchive } from "./zip.js";
 
@@ -11,7 +14,7 @@ const TAGS = {
   skip: new Set(["a:pPr", "a:rPr", "a:endParaRPr"]),
 };
 
-export function extractPptx(zip: ZipArchive): ExtractedText {
+export function extractPptx(zip: ZipArchive, maxChars: number): ExtractedText {
   const slides = slideOrder(zip);
   if (slides.length === 0) {
     if (!zip.entries.has("ppt/presentation.xml")) {
@@ -19,10 +22,16 @@ export function extractPptx(zip: ZipArchive): ExtractedText {
     }
     return { sections: [], sectionCount: 1 };
   }
-  const sections = slides.map((part) => {
-    const xml = zip.readText(part);
-    return xml === undefined ? "" : paragraphs(parseXml(xml), TAGS).join("\n");
-  });
+  const sections: string[] = [];
+  let left = maxChars;
+  for (const [i, part] of slides.entries()) {
+    const read = streamParagraphs(zip, part, TAGS, left);
+    sections.push(read === undefined ? "" : read.paragraphs.join("\n"));
+    left -= read?.chars ?? 0;
+    if (read?.truncated || (left <= 0 && i < slides.length - 1)) {
+      return { sections, sectionCount: slides.length, truncated: true };
+    }
+  }
   return { sections };
 }
 

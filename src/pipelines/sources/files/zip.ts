@@ -12,6 +12,7 @@
  * Unzip reads local headers, which streamed zips leave without sizes.
  */
 import { inflateRawSync } from "node:zlib";
+import { Inflate } from "fflate";
 
 export interface ZipLimits {
   /** Most entries allowed (Office files have tens to a few hundred). */
@@ -63,7 +64,18 @@ export interface ZipArchive {
   read(name: string): Uint8Array | undefined;
   /** The entry as UTF-8 text, or undefined when there is no such entry. */
   readText(name: string): string | undefined;
+  /**
+   * Inflates the entry piece by piece, handing each decompressed chunk to `onChunk` until it returns false
+   * (the caller has what it needs: the rest is never inflated). False when there is no such entry.
+   */
+  stream(name: string, onChunk: (chunk: Uint8Array) => boolean): boolean;
 }
+
+/**
+ * Compressed bytes pushed into the inflater at a time. Deflate expands at most ~1032x, so one push yields at
+ * most ~16 MB even for a lying entry, and stopping between pushes bounds the work done past a cap.
+ */
+const STREAM_INPUT_CHUNK = 16 * 1024;
 
 const EOCD = 0x06054b50;
 const ZIP64_LOCATOR = 0x07064b50;
@@ -104,6 +116,12 @@ export function openZip(bytes: Uint8Array, limits: ZipLimits = DEFAULT_ZIP_LIMIT
     readText(name) {
       const data = read(name);
       return data === undefined ? undefined : utf8.decode(data);
+    },
+    stream(name, onChunk) {
+      const entry = entries.get(name);
+      if (entry === undefined) return false;
+      streamEntry(bytes, entry, onChunk);
+      return true;
     },
   };
 }
@@ -177,7 +195,8 @@ function readCentralDirectory(bytes: Uint8Array, limits: ZipLimits): Map<string,
   return entries;
 }
 
-function inflateEntry(bytes: Uint8Array, entry: ZipEntry): Uint8Array {
+/** The entry's compressed bytes (checked local header, not encrypted, within the archive). */
+function entryData(bytes: Uint8Array, entry: ZipEntry): Uint8Array {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const at = entry.localHeaderOffset;
   if (at + 30 > bytes.length || view.getUint32(at, true) !== LOCAL) {
@@ -187,7 +206,11 @@ function inflateEntry(bytes: Uint8Array, entry: ZipEntry): Uint8Array {
   const start = at + 30 + view.getUint16(at + 26, true) + view.getUint16(at + 28, true);
   const end = start + entry.compressedSize;
   if (end > bytes.length) throw new ZipFormatError(`truncated data for ${entry.name}`);
-  const data = bytes.subarray(start, end);
+  return bytes.subarray(start, end);
+}
+
+function inflateEntry(bytes: Uint8Array, entry: ZipEntry): Uint8Array {
+  const data = entryData(bytes, entry);
   if (entry.method === 0) {
     if (entry.compressedSize !== entry.size) throw new ZipFormatError(`size mismatch for ${entry.name}`);
     return data;
@@ -203,4 +226,46 @@ function inflateEntry(bytes: Uint8Array, entry: ZipEntry): Uint8Array {
     }
     throw new ZipFormatError(`${entry.name}: ${(err as Error).message}`);
   }
+}
+
+/**
+ * fflate's streaming Inflate, fed a slice at a time, so a 190 MB part is never held whole and reading stops
+ * as soon as `onChunk` says so. Output beyond the declared size is refused as in `inflateEntry`.
+ */
+function streamEntry(bytes: Uint8Array, entry: ZipEntry, onChunk: (chunk: Uint8Array) => boolean): void {
+  const data = entryData(bytes, entry);
+  if (entry.method === 0) {
+    if (entry.compressedSize !== entry.size) throw new ZipFormatError(`size mismatch for ${entry.name}`);
+    for (let at = 0; at < data.length; at += STREAM_INPUT_CHUNK * 16) {
+      if (!onChunk(data.subarray(at, at + STREAM_INPUT_CHUNK * 16))) return;
+    }
+    return;
+  }
+  if (entry.method !== 8)
+    throw new ZipFormatError(`unsupported compression ${entry.method} for ${entry.name}`);
+  let produced = 0;
+  let wanted = true;
+  // Errors of the caller's chunk handler (and the size check) are kept apart from the inflater's own, which
+  // mean a corrupt entry.
+  let stopped: unknown;
+  const inflater = new Inflate((chunk) => {
+    if (!wanted) return;
+    produced += chunk.length;
+    try {
+      if (produced > entry.size) throw new ZipLimitError(`entry ${entry.name} is larger than it declares`);
+      wanted = onChunk(chunk);
+    } catch (err) {
+      stopped = err;
+      wanted = false;
+    }
+  });
+  try {
+    for (let at = 0; at < data.length && wanted; at += STREAM_INPUT_CHUNK) {
+      const end = Math.min(data.length, at + STREAM_INPUT_CHUNK);
+      inflater.push(data.subarray(at, end), end === data.length);
+    }
+  } catch (err) {
+    if (stopped === undefined) throw new ZipFormatError(`${entry.name}: ${(err as Error).message}`);
+  }
+  if (stopped !== undefined) throw stopped;
 }
