@@ -7,7 +7,7 @@
  */
 
 import type { LocalEmbedderState } from "../../ai/embeddings/local/index.js";
-import { fitLocalEmbedderOnTokens } from "../../ai/embeddings/local/index.js";
+import { fitLocalEmbedderOnTokens, LOCAL_FIT_STEP_WEIGHTS } from "../../ai/embeddings/local/index.js";
 import { clusterKeywords, extractKeywords, type Keyword } from "../keywords/index.js";
 import {
   type MacroStage,
@@ -16,7 +16,7 @@ import {
   type Subcluster,
   toMatrix,
 } from "../macro/index.js";
-import type { GraphStage } from "../progress.js";
+import { type GraphStage, subStepProgress } from "../progress.js";
 import type { SourceItem } from "../sources/types.js";
 import { tokenize } from "../text/tokenize.js";
 
@@ -82,9 +82,20 @@ export function buildMacroGraph(input: MacroBuildInput, io: BuildIO): MacroBuild
   const n = input.items.length;
   const seed = input.seed ?? 42;
 
-  // 1. Embeddings.
+  // 1. Embeddings. Tokenising and the embedder's fit steps each count from 0: they share the stage's 0–100 %
+  // in slices (LOCAL_FIT_STEP_WEIGHTS), so the user's progress bar never jumps back. Below n of n, since
+  // n of n is the stage's "완료", sent once the vectors exist.
   io.progress("embedding", 0, n);
-  const tokens = time("tokenize", () => input.items.map((it) => tokenize(itemText(it))));
+  const embeddingStep = subStepProgress(LOCAL_FIT_STEP_WEIGHTS, (fraction) =>
+    io.progress("embedding", Math.max(0, Math.min(n - 1, Math.floor(fraction * n))), n),
+  );
+  const tokens = time("tokenize", () =>
+    input.items.map((it, i) => {
+      if (i % 1000 === 0) embeddingStep("tokenize", i, n);
+      return tokenize(itemText(it));
+    }),
+  );
+  embeddingStep("tokenize", n, n);
   const emptyTexts = tokens.filter((t) => t.length === 0).length;
   let full: Matrix;
   let model: string;
@@ -98,8 +109,7 @@ export function buildMacroGraph(input: MacroBuildInput, io: BuildIO): MacroBuild
       fitLocalEmbedderOnTokens(tokens, {
         seed,
         ...(input.localDimension ? { dimension: input.localDimension } : {}),
-        onProgress: (_stage, done, total) =>
-          io.progress("embedding", Math.min(n - 1, Math.round((done / Math.max(1, total)) * n)), n),
+        onProgress: embeddingStep,
       }),
     );
     full = toMatrix(fitted.vectors, fitted.state.dimension);

@@ -2,6 +2,7 @@
 export {
   fitLocalEmbedder,
   fitLocalEmbedderOnTokens,
+  LOCAL_FIT_STEP_WEIGHTS,
   LocalEmbedder,
   type LocalFitOptions,
   type LocalFitResult,
