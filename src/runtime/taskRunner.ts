@@ -230,6 +230,7 @@ export class TaskRunner {
                 timestamp: monotonicTimestamp(),
               }),
             onError: (err) => log.warn({ err: errorSummary(err) }, "progress message not sent"),
+            log,
           })
         : undefined;
 

@@ -7,7 +7,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { createLlm, resolveLlmConfig } from "../../ai/llm/index.js";
 import { validateOutput } from "../../contract/files/validate.js";
-import type { GraphStage } from "../../pipelines/progress.js";
+import { type GraphStage, monotonicProgress } from "../../pipelines/progress.js";
 import { loadAnySource } from "../../pipelines/sources/index.js";
 import { summarizeGraph } from "../../pipelines/summary/index.js";
 import type { CpuPool } from "../../runtime/cpuPool.js";
@@ -45,7 +45,8 @@ export async function buildGraphFromPath(opts: {
     env: opts.env,
     signal: opts.signal ?? new AbortController().signal,
     log: opts.log,
-    ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    // The CLI prints these lines for a person, like the worker's progress messages: forward only.
+    ...(opts.onProgress ? { onProgress: monotonicProgress(opts.onProgress) } : {}),
     extraMetadata: { source_format: format, ...(warnings.length ? { input_warnings: warnings.length } : {}) },
   });
   const checked = validateOutput("graph.json", graph);
