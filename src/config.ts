@@ -79,7 +79,18 @@ export interface WorkerConfig {
   cpuPoolSize: number;
   http: { port: number; host: string };
   logLevel: string;
-  chroma: { url?: string; tenant?: string; database?: string; apiKey?: string };
+  chroma: {
+    url?: string;
+    tenant?: string;
+    database?: string;
+    apiKey?: string;
+    /**
+     * In-task retries of vector-store work that failed transiently (CHROMA_RETRIES, default 4), waiting
+     * CHROMA_RETRY_BASE_DELAY_MS (default 1000) doubled each time, before the task is left for redelivery.
+     */
+    retries: number;
+    retryBaseDelayMs: number;
+  };
   mongo: { url?: string; dbName?: string };
   ecsAgentUri?: string;
   progressMinIntervalMs: number;
@@ -241,6 +252,13 @@ export function loadConfig(env: Env = process.env, opts: { requireQueues?: boole
       ...(first(env, "CHROMA_TENANT") ? { tenant: first(env, "CHROMA_TENANT") } : {}),
       ...(first(env, "CHROMA_DATABASE") ? { database: first(env, "CHROMA_DATABASE") } : {}),
       ...(first(env, "CHROMA_API_KEY") ? { apiKey: first(env, "CHROMA_API_KEY") } : {}),
+      retries: read("CHROMA_RETRIES", int("CHROMA_RETRIES", 0, 20), first(env, "CHROMA_RETRIES"), 4),
+      retryBaseDelayMs: read(
+        "CHROMA_RETRY_BASE_DELAY_MS",
+        int("CHROMA_RETRY_BASE_DELAY_MS", 0, 60000),
+        first(env, "CHROMA_RETRY_BASE_DELAY_MS"),
+        1000,
+      ),
     },
     mongo: {
       ...(first(env, "MONGODB_URL", "MONGODB_URI") ? { url: first(env, "MONGODB_URL", "MONGODB_URI") } : {}),

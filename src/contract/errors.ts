@@ -48,22 +48,49 @@ export function transient(code: ErrorCode, message: string, cause?: unknown): Ta
 
 /**
  * `code`s of Node/undici socket errors: the connection failed or broke, so the same call may succeed later.
- * One list for every layer that sorts errors (src/runtime/classify.ts, src/ai/llm/failures.ts).
+ * One list for every layer that sorts errors (src/runtime/classify.ts, src/ai/llm/failures.ts,
+ * src/infra/chroma.ts): a copy elsewhere drifts (undici's codes were missing from one, so a response cut
+ * mid-body was taken for a permanent failure).
  */
 export const NETWORK_ERROR_CODES: ReadonlySet<string> = new Set([
   "ECONNRESET",
   "ECONNREFUSED",
+  "ECONNABORTED",
   "ETIMEDOUT",
   "EPIPE",
   "EAI_AGAIN",
   "ENOTFOUND",
   "ENETUNREACH",
   "EHOSTUNREACH",
+  "ERR_STREAM_PREMATURE_CLOSE",
+  // undici (Node's fetch): the socket closed mid-response, or a connect/headers/body deadline passed.
   "UND_ERR_SOCKET",
+  "UND_ERR_CLOSED",
   "UND_ERR_CONNECT_TIMEOUT",
   "UND_ERR_HEADERS_TIMEOUT",
   "UND_ERR_BODY_TIMEOUT",
 ]);
+
+/**
+ * True when `err` or anything in its `cause` chain (or an AggregateError's `errors`, which is how Node reports
+ * a connect that failed on every address) carries a network code. Node's fetch wraps the socket error it
+ * saw: a response cut mid-body is `TypeError: terminated` whose cause is `SocketError` (UND_ERR_SOCKET), a
+ * refused connect is `TypeError: fetch failed` whose cause holds ECONNREFUSED. Bounded, and safe on cycles.
+ */
+export function hasNetworkCause(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  const pending: unknown[] = [err];
+  while (pending.length > 0 && seen.size < 16) {
+    const e = pending.shift();
+    if (!e || typeof e !== "object" || seen.has(e)) continue;
+    seen.add(e);
+    const { code, cause, errors } = e as { code?: unknown; cause?: unknown; errors?: unknown };
+    if (typeof code === "string" && NETWORK_ERROR_CODES.has(code)) return true;
+    pending.push(cause);
+    if (Array.isArray(errors)) pending.push(...errors);
+  }
+  return false;
+}
 
 /** AWS SDK error `name`s for throttling or a service that is briefly unavailable or slow: worth a retry. */
 export const THROTTLING_ERROR_NAMES: ReadonlySet<string> = new Set([

@@ -12,7 +12,8 @@
  *   metadata is not added afterwards: the collection is not ours to relabel.
  * - a space other than cosine → terminal VECTOR_STORE_ERROR (distances would not mean what callers assume).
  *
- * Errors: connection failures, 5xx and 429 → transient VECTOR_STORE_ERROR; everything else terminal.
+ * Errors: connection failures, responses cut or unreadable, 5xx and 429 → transient VECTOR_STORE_ERROR;
+ * everything else terminal (see chromaError).
  */
 import {
   AdminClient,
@@ -31,7 +32,7 @@ import {
   type Metadata,
   type Where,
 } from "chromadb";
-import { TaskError, terminal, transient } from "../contract/errors.js";
+import { hasNetworkCause, TaskError, terminal, transient } from "../contract/errors.js";
 import type {
   EmbeddingSpace,
   MetadataValue,
@@ -75,26 +76,35 @@ const PRECOMPUTED_ONLY: EmbeddingFunction = {
 // ---------------------------------------------------------------------------------------------------------
 // Errors
 
-const NETWORK_CODES = new Set(["ECONNRESET", "ECONNREFUSED", "ETIMEDOUT", "EPIPE", "EAI_AGAIN", "ENOTFOUND"]);
-
 function serverText(err: Error): string {
   // ChromaClientError reads "Bad request to <url> with status: <server message>": keep only the message.
   const m = /with status: ([\s\S]*)$/.exec(err.message);
   return (m?.[1] ?? err.message).split("\n")[0]?.slice(0, 300) ?? "";
 }
 
-/** Exported for tests of the classification alone. */
-export function chromaError(err: unknown, op: string): unknown {
-  if (err instanceof TaskError) return err;
-  const e = err as { name?: string; code?: string; cause?: { code?: string } };
-  if (
+/**
+ * Whether the request may succeed if sent again. The client turns a failed connect and a 5xx into
+ * ChromaConnectionError, but a response that breaks after its headers reaches us unwrapped, from the body
+ * read: Node's fetch says `TypeError: terminated` with the socket error (UND_ERR_SOCKET, UND_ERR_BODY_TIMEOUT,
+ * …) as its cause; a body that ended early without a length to tell (connection-delimited) fails
+ * `response.json()` with a SyntaxError. Chroma always answers JSON, so an unparsable body is a damaged
+ * response, not a refusal.
+ */
+function unavailable(err: unknown): boolean {
+  return (
     err instanceof ChromaConnectionError ||
     err instanceof ChromaRateLimitError ||
     err instanceof ChromaServerError ||
-    e?.name === "TimeoutError" ||
-    (typeof e?.code === "string" && NETWORK_CODES.has(e.code)) ||
-    (typeof e?.cause?.code === "string" && NETWORK_CODES.has(e.cause.code))
-  ) {
+    err instanceof SyntaxError ||
+    (err as { name?: unknown } | null)?.name === "TimeoutError" ||
+    hasNetworkCause(err)
+  );
+}
+
+/** Exported for tests of the classification alone. */
+export function chromaError(err: unknown, op: string): unknown {
+  if (err instanceof TaskError) return err;
+  if (unavailable(err)) {
     return transient("VECTOR_STORE_ERROR", `vector store unavailable during ${op}`, err);
   }
   if (err instanceof ChromaUnauthorizedError || err instanceof ChromaForbiddenError) {

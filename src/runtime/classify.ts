@@ -6,7 +6,7 @@
 import {
   type ErrorCode,
   type ErrorKind,
-  NETWORK_ERROR_CODES,
+  hasNetworkCause,
   TaskError,
   THROTTLING_ERROR_NAMES,
 } from "../contract/errors.js";
@@ -42,7 +42,7 @@ export function classifyError(err: unknown): Classified {
       e.$retryable ||
       (e.name && THROTTLING_ERROR_NAMES.has(e.name)) ||
       (typeof status === "number" && (status === 429 || status >= 500)) ||
-      (e.code && NETWORK_ERROR_CODES.has(e.code))
+      hasNetworkCause(err)
     ) {
       return {
         kind: "transient",

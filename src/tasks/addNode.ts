@@ -4,6 +4,15 @@
  * `results/add_node/{userId}/{taskId}/result.json` (§3.4), and the new/changed nodes upserted into the user's
  * macro Chroma collection. The items are embedded with the graph's own fitted embedder (results/macro/{userId}/
  * latest.json), so they land in the same space as the graph's nodes. The input objects are only read.
+ *
+ * Vector-store failures: every Chroma call is retried inside the task (reads, and upserts by id, are safe to
+ * repeat), then the transient error is left to the runner, which has the request redelivered while receives
+ * remain and answers FAILED VECTOR_STORE_ERROR on the last one. There is deliberately no COMPLETED without
+ * the store here, unlike GRAPH_GENERATION: the result's edges come from the neighbour search, so without it
+ * they would be a different, poorer answer passed off as the real one; and a result whose nodes never
+ * reached the collection would leave them invisible to the next add and to the backend's search, with no
+ * way to tell (ADD_NODE_RESULT ignores `error` on COMPLETED). FAILED lets the backend roll back the credit
+ * and the user try again.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -26,6 +35,7 @@ import {
 import { loadAddNodeBatch } from "../pipelines/sources/addNodeBatch.js";
 import { macroCollectionName } from "./graphGeneration/indexNodes.js";
 import type { ResultPayload, TaskHandler } from "./types.js";
+import { retryVectorWork } from "./vectorWork.js";
 
 const MAX_OBJECT_BYTES = 1024 * 1024 * 1024;
 const NO_GRAPH = "no graph exists for this user yet; run graph generation first";
@@ -131,7 +141,9 @@ export function addNodeHandler(): TaskHandler {
       const latest = await readLatestGraph(storage, payloadBucket, userId, signal);
       const store = await ctx.services.vectors();
       const collectionName = macroCollectionName(latest.model, config.env.MACRO_CHROMA_COLLECTION);
-      const existing = await store.existing(collectionName);
+      const existing = await retryVectorWork(ctx, "opening the graph's collection", () =>
+        store.existing(collectionName),
+      );
       if (!existing)
         throw terminal("INPUT_NOT_FOUND", `${NO_GRAPH} (vector collection ${collectionName} is missing)`);
       if (existing.space.model !== latest.model || existing.space.dimension !== latest.dimension) {
@@ -150,10 +162,9 @@ export function addNodeHandler(): TaskHandler {
         );
       }
       // Opening with the space also refuses a collection of another model (terminal EMBEDDING_MODEL_MISMATCH).
-      const col = await store.collection(collectionName, {
-        model: latest.model,
-        dimension: latest.dimension,
-      });
+      const col = await retryVectorWork(ctx, "opening the graph's collection", () =>
+        store.collection(collectionName, { model: latest.model, dimension: latest.dimension }),
+      );
 
       const dir = await mkdtemp(join(tmpdir(), "graphnode-addnode-"));
       try {
@@ -178,9 +189,19 @@ export function addNodeHandler(): TaskHandler {
           items: batch.items,
           existingClusters: batch.existingClusters,
           embed: (texts) => embedder.embed(texts, { signal }),
-          ...(profiles ? { profiles } : { members: await userMembers(col, userId) }),
+          ...(profiles
+            ? { profiles }
+            : {
+                members: await retryVectorWork(ctx, "reading the graph's vectors", () =>
+                  userMembers(col, userId),
+                ),
+              }),
           neighbours: async (vectors, k) =>
-            (await col.queryMany(vectors, { k, where: { user_id: userId } })).map((hits) =>
+            (
+              await retryVectorWork(ctx, "searching neighbours", () =>
+                col.queryMany(vectors, { k, where: { user_id: userId } }),
+              )
+            ).map((hits) =>
               hits.map((h) => ({
                 id: h.id,
                 similarity: 1 - h.distance,
@@ -204,12 +225,14 @@ export function addNodeHandler(): TaskHandler {
             toProfilesFile(out.profiles, { model: latest.model, dimension: latest.dimension, fingerprint }),
           ),
           out.records.length > 0
-            ? col.upsert(
-                out.records.map((r) => ({
-                  id: r.id,
-                  embedding: r.vector,
-                  metadata: { ...r.metadata, embedding_fingerprint: fingerprint },
-                })),
+            ? retryVectorWork(ctx, "storing the new nodes", () =>
+                col.upsert(
+                  out.records.map((r) => ({
+                    id: r.id,
+                    embedding: r.vector,
+                    metadata: { ...r.metadata, embedding_fingerprint: fingerprint },
+                  })),
+                ),
               )
             : Promise.resolve(),
         ]);

@@ -26,6 +26,11 @@ export interface TaskContext {
   taskType: RequestTaskType;
   /** 1 on the first delivery of this request. */
   receiveCount: number;
+  /**
+   * The receive on which a transient failure becomes FAILED (MAX_RECEIVE_COUNT). Absent when the handler
+   * runs outside a queue: then no redelivery follows and every receive is the last (see isLastReceive).
+   */
+  maxReceiveCount?: number;
   /** Aborted when the worker shuts down past its grace period: stop, release, send nothing. */
   signal: AbortSignal;
   log: Logger;

@@ -4,9 +4,11 @@ import { createServer as createHttpServer, type Server as HttpServer } from "nod
 import { createServer } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { ChromaClient } from "chromadb";
-import { createChromaVectorStore, sanitizeMetadata, toWhere } from "../../src/infra/chroma.js";
+import type { TaskError } from "../../src/contract/errors.js";
+import { chromaError, createChromaVectorStore, sanitizeMetadata, toWhere } from "../../src/infra/chroma.js";
 import type { VectorRecord, VectorStore } from "../../src/infra/vectorStore.js";
 import { getTestChroma, type TestChroma } from "../support/chroma.js";
+import { startFaultInjectingProxy } from "../support/faultProxy.js";
 import { rejectsWith } from "./storageBehaviour.js";
 
 const DIM = 8;
@@ -367,6 +369,102 @@ describe("chroma error classification", () => {
       );
       assert.ok(!err.message.includes("SECRET"));
     }
+  });
+});
+
+describe("chroma responses broken mid-body (a real server behind a fault proxy)", () => {
+  const space = { model: MODEL, dimension: DIM };
+  const batch = (seed: number): VectorRecord[] =>
+    vectors(5, seed).map((embedding, i) => ({ id: `r${i}`, embedding, metadata: { user_id: "u" } }));
+
+  it("a response cut after its headers (Node: TypeError terminated, cause UND_ERR_SOCKET) is transient", async () => {
+    const name = unique("cut_mid_body");
+    await store.collection(name, space); // created upstream, so the proxied open is a plain GET
+    const proxy = await startFaultInjectingProxy({
+      target: chroma.url,
+      rules: [{ kind: "cutMidBody", match: `/collections/${name}`, methods: ["GET"], first: 1 }],
+    });
+    try {
+      const viaProxy = createChromaVectorStore({ url: proxy.url });
+      const err = await rejectsWith(viaProxy.collection(name, space), {
+        code: "VECTOR_STORE_ERROR",
+        kind: "transient",
+      });
+      assert.equal(proxy.counts.cutMidBody, 1);
+      // What Node's fetch really reports for it, so the classification is pinned to the real error.
+      const cause = err.cause as { name?: string; message?: string; cause?: { code?: string } };
+      assert.equal(cause.name, "TypeError");
+      assert.equal(cause.message, "terminated");
+      assert.equal(cause.cause?.code, "UND_ERR_SOCKET");
+      // The same call succeeds once the network behaves.
+      assert.equal(await (await viaProxy.collection(name, space)).count(), 0);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("an upsert whose response is reset mid-body is transient, and repeating it is harmless", async () => {
+    const name = unique("reset_mid_body");
+    const proxy = await startFaultInjectingProxy({
+      target: chroma.url,
+      rules: [{ kind: "resetMidBody", match: "/upsert", first: 1 }],
+    });
+    try {
+      const col = await createChromaVectorStore({ url: proxy.url }).collection(name, space);
+      await rejectsWith(col.upsert(batch(7)), { code: "VECTOR_STORE_ERROR", kind: "transient" });
+      assert.equal(proxy.counts.resetMidBody, 1);
+      await col.upsert(batch(7));
+      assert.equal(await col.count(), 5, "upserts are by id: the repeat wrote no duplicates");
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("a body that ends early without a length to tell (the client's JSON parse fails) is transient", async () => {
+    // Connection-delimited: no content-length, no chunking, so the early close looks like the body's end
+    // and the client's response.json() throws a SyntaxError.
+    const cutter = createHttpServer((req) => {
+      req.resume();
+      req.socket.end(
+        'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n{"id":"3f1c7f4e-1111',
+      );
+    });
+    await new Promise<void>((r) => cutter.listen(0, "127.0.0.1", r));
+    try {
+      const port = (cutter.address() as { port: number }).port;
+      const err = await rejectsWith(
+        createChromaVectorStore({ url: `http://127.0.0.1:${port}` }).collection("any_collection", space),
+        { code: "VECTOR_STORE_ERROR", kind: "transient" },
+      );
+      assert.ok(err.cause instanceof SyntaxError, String(err.cause));
+    } finally {
+      await new Promise<void>((r) => cutter.close(() => r()));
+    }
+  });
+
+  it("classifies by the cause chain: undici codes, fetch failed with a network cause; other errors terminal", () => {
+    const kind = (err: unknown) => (chromaError(err, "test") as TaskError).kind;
+    for (const code of [
+      "UND_ERR_SOCKET",
+      "UND_ERR_CLOSED",
+      "UND_ERR_CONNECT_TIMEOUT",
+      "UND_ERR_HEADERS_TIMEOUT",
+      "UND_ERR_BODY_TIMEOUT",
+      "ECONNRESET",
+    ]) {
+      const terminated = new TypeError("terminated", { cause: Object.assign(new Error("x"), { code }) });
+      assert.equal(kind(terminated), "transient", code);
+    }
+    // Node reports a connect refused on every address as an AggregateError inside "fetch failed".
+    const refused = new TypeError("fetch failed", {
+      cause: new AggregateError([Object.assign(new Error("connect"), { code: "ECONNREFUSED" })]),
+    });
+    assert.equal(kind(refused), "transient");
+    assert.equal(
+      kind(new TypeError("fetch failed", { cause: new Error("invalid header value") })),
+      "terminal",
+    );
+    assert.equal(kind(new TypeError("Cannot read properties of undefined")), "terminal");
   });
 });
 

@@ -64,3 +64,27 @@ test("retry delays grow exponentially, are capped and jittered within ±20%", ()
   );
   assert.ok(retryDelaySeconds(30, 10, 900, () => 1) <= 900);
 });
+
+test("network failures are found down the cause chain, as Node's fetch reports them", () => {
+  // A response cut mid-body: TypeError "terminated" around undici's SocketError.
+  const cut = new TypeError("terminated", {
+    cause: Object.assign(new Error("other side closed"), { code: "UND_ERR_SOCKET" }),
+  });
+  assert.equal(classifyError(cut).kind, "transient");
+  const closed = new TypeError("terminated", {
+    cause: Object.assign(new Error("closed"), { code: "UND_ERR_CLOSED" }),
+  });
+  assert.equal(classifyError(closed).kind, "transient");
+  // A connect refused on every address: "fetch failed" around an AggregateError of the attempts.
+  const refused = new TypeError("fetch failed", {
+    cause: new AggregateError([Object.assign(new Error("connect"), { code: "ECONNREFUSED" })]),
+  });
+  assert.equal(classifyError(refused).kind, "transient");
+  const selfCaused: Error & { cause?: unknown } = new Error("loop");
+  selfCaused.cause = selfCaused;
+  assert.equal(classifyError(selfCaused).kind, "terminal", "a cyclic chain ends");
+  assert.equal(
+    classifyError(new TypeError("fetch failed", { cause: new Error("bad header") })).kind,
+    "terminal",
+  );
+});

@@ -10,10 +10,15 @@ import { graphOutputSchema } from "../../src/contract/files/graph.js";
 import { createChromaVectorStore } from "../../src/infra/chroma.js";
 import { createS3Storage } from "../../src/infra/s3Storage.js";
 import type { ObjectStorage } from "../../src/infra/storage.js";
+import { createCpuPool } from "../../src/runtime/cpuPool.js";
 import { createLogger } from "../../src/runtime/logger.js";
+import { createMemoryResultRecords } from "../../src/runtime/resultRecords.js";
+import { type TaskOutcome, TaskRunner } from "../../src/runtime/taskRunner.js";
 import { startWorker } from "../../src/runtime/worker.js";
+import { createHandlerRegistry } from "../../src/tasks/registry.js";
 import { backendConversation, backendNote, makePdf } from "../pipelines/sources/fixtures.js";
 import { getTestChroma } from "../support/chroma.js";
+import { type FaultRule, startFaultInjectingProxy } from "../support/faultProxy.js";
 import { credentials, type QueueEnv, region, startQueueEnv, workerEnv } from "../support/queueEnv.js";
 
 let env: QueueEnv;
@@ -279,4 +284,120 @@ test("a user without a graph gets FAILED with a clear error", async () => {
   assert.equal(p.status, "FAILED");
   assert.match(p.error as string, /no graph exists for this user yet; run graph generation first/);
   assert.ok(await storage.exists(env.bucket, key), "the input is not deleted");
+});
+
+/**
+ * A runner like the worker's, with Chroma reached through a fault proxy, so each receive of a request can be
+ * run by hand and its outcome (result or retry) seen directly.
+ */
+async function runnerBehindFaults(rules: FaultRule[]) {
+  const proxy = await startFaultInjectingProxy({ target: chroma.url, rules });
+  const faulty = loadConfig(
+    workerEnv(
+      env,
+      { request, result },
+      {
+        CHROMA_URL: proxy.url,
+        MACRO_CHROMA_COLLECTION: collection,
+        CHROMA_RETRIES: "2",
+        CHROMA_RETRY_BASE_DELAY_MS: "10",
+      },
+    ),
+    { requireQueues: true },
+  );
+  const cpu = createCpuPool({ threads: 1 });
+  const store = createChromaVectorStore({ url: proxy.url });
+  const runner = new TaskRunner({
+    handlers: createHandlerRegistry(),
+    services: { storage, payloadBucket: env.bucket, vectors: async () => store, cpu, config: faulty },
+    records: createMemoryResultRecords(),
+    log: createLogger({ level: "silent" }),
+    maxReceiveCount: 3,
+    retryBaseDelaySeconds: 1,
+    retryMaxDelaySeconds: 2,
+    progressMinIntervalMs: 0,
+  });
+  return {
+    proxy,
+    receive: (body: string, receiveCount: number) =>
+      runner.run(body, { receiveCount, signal: new AbortController().signal }),
+    close: async () => {
+      await cpu.close();
+      await proxy.close();
+    },
+  };
+}
+
+async function addNodeRequest(taskId: string, origId: string): Promise<string> {
+  const key = `add-node/${taskId}/batch.json`;
+  await storage.putJson(env.bucket, key, {
+    userId,
+    existingClusters: existingClusters(await theGraph()),
+    conversations: [
+      backendConversation(origId, "Graph pooling", [
+        { role: "user", text: "How does graph pooling build a graph embedding from node embeddings?" },
+      ]),
+    ],
+  });
+  return JSON.stringify({
+    taskId,
+    taskType: "ADD_NODE_REQUEST",
+    timestamp: new Date().toISOString(),
+    payload: { userId, s3Key: key, bucket: env.bucket, language: "en" },
+  });
+}
+
+function resultPayload(outcome: TaskOutcome): Record<string, unknown> {
+  assert.equal(outcome.kind, "result", JSON.stringify(outcome));
+  return (outcome.kind === "result" ? outcome.envelope.payload : {}) as Record<string, unknown>;
+}
+
+async function storedIds(): Promise<string[]> {
+  const col = await createChromaVectorStore({ url: chroma.url }).existing(collection);
+  return (await col!.get({ where: { user_id: userId } })).map((r) => r.id);
+}
+
+test("AddNode whose Chroma answers are cut mid-body on its first receive is retried, not FAILED", async () => {
+  await theGraph();
+  const faults = await runnerBehindFaults([{ kind: "cutMidBody", match: "/query", probability: 1 }]);
+  try {
+    const body = await addNodeRequest(`task_${userId}_01J0000000000000000000CUTQ`, "conv-cut-query");
+    const first = await faults.receive(body, 1);
+    assert.equal(first.kind, "retry", JSON.stringify(first));
+    assert.equal(first.kind === "retry" && first.code, "VECTOR_STORE_ERROR");
+    assert.ok(faults.proxy.counts.cutMidBody >= 3, "the first attempt and both in-task retries were cut");
+
+    faults.proxy.enabled = false; // the outage is over
+    const second = resultPayload(await faults.receive(body, 2));
+    assert.equal(second.status, "COMPLETED", JSON.stringify(second));
+    assert.ok((await storedIds()).includes(`${userId}_conv-cut-query`));
+  } finally {
+    await faults.close();
+  }
+});
+
+test("AddNode rides out one lost upsert answer within the task; a store still down on the last receive is FAILED", async () => {
+  await theGraph();
+  const once = await runnerBehindFaults([{ kind: "resetMidBody", match: "/upsert", first: 1 }]);
+  try {
+    const body = await addNodeRequest(`task_${userId}_01J0000000000000000000CUTU`, "conv-cut-upsert");
+    const p = resultPayload(await once.receive(body, 1));
+    assert.equal(p.status, "COMPLETED", JSON.stringify(p));
+    assert.equal(once.proxy.counts.resetMidBody, 1);
+    assert.ok((await storedIds()).includes(`${userId}_conv-cut-upsert`));
+  } finally {
+    await once.close();
+  }
+
+  const down = await runnerBehindFaults([{ kind: "resetBeforeResponse", probability: 1 }]);
+  try {
+    const body = await addNodeRequest(`task_${userId}_01J0000000000000000000DOWN`, "conv-store-down");
+    const last = resultPayload(await down.receive(body, 3));
+    assert.equal(last.status, "FAILED");
+    assert.equal(last.errorCode, "VECTOR_STORE_ERROR");
+    assert.match(String(last.error), /vector store unavailable/);
+    assert.ok(!(await storedIds()).includes(`${userId}_conv-store-down`));
+  } finally {
+    await down.close();
+  }
 });

@@ -8,8 +8,12 @@ import { loadConfig } from "../../src/config.js";
 import { graphOutputSchema } from "../../src/contract/files/graph.js";
 import { createChromaVectorStore } from "../../src/infra/chroma.js";
 import { createS3Storage } from "../../src/infra/s3Storage.js";
+import { createCpuPool } from "../../src/runtime/cpuPool.js";
 import { createLogger } from "../../src/runtime/logger.js";
-import { startWorker } from "../../src/runtime/worker.js";
+import { createMemoryResultRecords } from "../../src/runtime/resultRecords.js";
+import { TaskRunner } from "../../src/runtime/taskRunner.js";
+import { lazyVectorStore, startWorker } from "../../src/runtime/worker.js";
+import { createHandlerRegistry } from "../../src/tasks/registry.js";
 import {
   backendConversation,
   backendNote,
@@ -18,6 +22,7 @@ import {
   makePptx,
 } from "../pipelines/sources/fixtures.js";
 import { getTestChroma } from "../support/chroma.js";
+import { type FaultRule, startFaultInjectingProxy } from "../support/faultProxy.js";
 import { credentials, type QueueEnv, region, startQueueEnv, workerEnv } from "../support/queueEnv.js";
 
 let env: QueueEnv;
@@ -264,4 +269,145 @@ test("a request whose prefix holds nothing gets one FAILED result naming the pro
   assert.equal(p.status, "FAILED");
   assert.equal(p.errorCode, "INPUT_NOT_FOUND");
   assert.match(p.error as string, /no input objects/);
+});
+
+/** Waits for the one GRAPH_GENERATION_RESULT of `taskId`, within a deadline generous for a busy machine. */
+async function finalResult(queue: string, taskId: string): Promise<Record<string, unknown>> {
+  const end = Date.now() + 120_000;
+  while (Date.now() < end) {
+    const got = await env.drain(queue, { count: 1, timeoutMs: 2000 });
+    const final = got.find((m) => m.taskType === "GRAPH_GENERATION_RESULT" && m.taskId === taskId);
+    if (final) return final.payload as Record<string, unknown>;
+  }
+  throw new Error(`no GRAPH_GENERATION_RESULT for ${taskId}`);
+}
+
+async function indexedIds(collection: string): Promise<string[]> {
+  const col = await createChromaVectorStore({ url: chroma.url }).existing(collection);
+  return col ? (await col.get({ where: { user_id: userId } })).map((r) => r.id).sort() : [];
+}
+
+test("Chroma failing a few requests mid-body costs retries inside the task, not the user's vectors", async () => {
+  const taskId = `task_${userId}_01J0000000000000000000CUT1`;
+  const prefix = `graph-generation/${taskId}/`;
+  await putBundle(prefix);
+  const collection = `macro_cut_${Date.now()}`;
+  // The upserts really reach Chroma and only their answers break; the stale-record listing is refused.
+  const proxy = await startFaultInjectingProxy({
+    target: chroma.url,
+    rules: [
+      { kind: "cutMidBody", match: "/upsert", first: 1 },
+      { kind: "resetMidBody", match: "/upsert", first: 1 },
+      { kind: "resetBeforeResponse", match: "/get", first: 1 },
+    ],
+  });
+  const request = await env.createQueue("req");
+  const result = await env.createQueue("res");
+  const config = loadConfig(
+    workerEnv(
+      env,
+      { request, result },
+      {
+        CHROMA_URL: proxy.url,
+        MACRO_CHROMA_COLLECTION: collection,
+        CHROMA_RETRIES: "4",
+        CHROMA_RETRY_BASE_DELAY_MS: "20",
+      },
+    ),
+    { requireQueues: true },
+  );
+  const worker = await startWorker(config, createLogger({ level: "silent" }));
+  try {
+    await env.send(request, {
+      taskId,
+      taskType: "GRAPH_GENERATION_REQUEST",
+      timestamp: new Date().toISOString(),
+      payload: { userId, s3Key: prefix, bucket: env.bucket, language: "en", minClusters: 2, maxClusters: 4 },
+    });
+    const payload = await finalResult(result, taskId);
+    assert.equal(payload.status, "COMPLETED", JSON.stringify(payload));
+    assert.equal(payload.error, undefined, "the outage was ridden out: nothing to report");
+    assert.equal(proxy.total, 3, "every planned fault was injected");
+    const storage = createS3Storage({ region, endpoint: env.s3Endpoint, forcePathStyle: true, credentials });
+    const timing = (await storage.getJson(env.bucket, `results/macro/${userId}/${taskId}/timing.json`)) as {
+      index: { indexed: number };
+    };
+    const graph = graphOutputSchema.parse(await storage.getJson(env.bucket, payload.resultS3Key as string));
+    const ids = await indexedIds(collection);
+    assert.equal(ids.length, timing.index.indexed);
+    assert.ok(timing.index.indexed > 0);
+    for (const id of ids)
+      assert.ok(
+        graph.nodes.some((n) => id === `${userId}_${n.orig_id}`),
+        id,
+      );
+  } finally {
+    await worker.stop();
+    await proxy.close();
+  }
+});
+
+test("Chroma down for the whole task: a redelivery while receives remain, the graph without its index on the last", async () => {
+  const taskId = `task_${userId}_01J000000000000000000DOWN1`;
+  const prefix = `graph-generation/${taskId}/`;
+  await putBundle(prefix);
+  const collection = `macro_down_${Date.now()}`;
+  const down: FaultRule[] = [{ kind: "resetBeforeResponse", probability: 1 }];
+  const proxy = await startFaultInjectingProxy({ target: chroma.url, rules: down });
+  const config = loadConfig(
+    workerEnv(
+      env,
+      { request: await env.createQueue("req"), result: await env.createQueue("res") },
+      {
+        CHROMA_URL: proxy.url,
+        MACRO_CHROMA_COLLECTION: collection,
+        CHROMA_RETRIES: "2",
+        CHROMA_RETRY_BASE_DELAY_MS: "10",
+      },
+    ),
+  );
+  const storage = createS3Storage({ region, endpoint: env.s3Endpoint, forcePathStyle: true, credentials });
+  const cpu = createCpuPool({ threads: 1 });
+  const runner = new TaskRunner({
+    handlers: createHandlerRegistry(),
+    services: { storage, payloadBucket: env.bucket, vectors: lazyVectorStore(config), cpu, config },
+    records: createMemoryResultRecords(),
+    log: createLogger({ level: "silent" }),
+    maxReceiveCount: 3,
+    retryBaseDelaySeconds: 1,
+    retryMaxDelaySeconds: 2,
+    progressMinIntervalMs: 0,
+  });
+  const body = JSON.stringify({
+    taskId,
+    taskType: "GRAPH_GENERATION_REQUEST",
+    timestamp: new Date().toISOString(),
+    payload: { userId, s3Key: prefix, bucket: env.bucket, language: "en", minClusters: 2, maxClusters: 4 },
+  });
+  const receive = (receiveCount: number) =>
+    runner.run(body, { receiveCount, signal: new AbortController().signal, sendProgress: async () => {} });
+  try {
+    const first = await receive(1);
+    assert.equal(first.kind, "retry", JSON.stringify(first));
+    assert.equal(first.kind === "retry" && first.code, "VECTOR_STORE_ERROR");
+    const afterFirst = proxy.total;
+    assert.ok(
+      afterFirst >= 3,
+      `the first attempt and both in-task retries reached the proxy (${afterFirst})`,
+    );
+
+    const last = await receive(3);
+    assert.equal(last.kind, "result", JSON.stringify(last));
+    const payload = (last.kind === "result" ? last.envelope.payload : {}) as Record<string, unknown>;
+    assert.equal(payload.status, "COMPLETED", JSON.stringify(payload));
+    assert.equal(payload.resultS3Key, `results/macro/${userId}/${taskId}/graph.json`);
+    assert.match(String(payload.error), /vector indexing failed after 3 attempts/);
+    assert.match(String(payload.error), /not searchable until it is generated again/);
+    graphOutputSchema.parse(await storage.getJson(env.bucket, payload.resultS3Key as string));
+    assert.ok(proxy.total > afterFirst, "the last receive tried the store again");
+    assert.deepEqual(await indexedIds(collection), [], "nothing reached the store");
+  } finally {
+    await cpu.close();
+    await proxy.close();
+  }
 });

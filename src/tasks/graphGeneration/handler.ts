@@ -1,8 +1,10 @@
 /**
  * GRAPH_GENERATION_REQUEST: the user's bundle → graph.json, features.json, timing.json (and the fitted local
  * embedder, kept for ADD_NODE) under results/macro/{userId}/{taskId}/, nodes indexed in Chroma, and the
- * COMPLETED result. Naming by LLM when one is configured (MACRO_LLM_PROVIDER), else local names; indexing
- * and naming failures are not fatal (the graph is still delivered, the note goes into `error`).
+ * COMPLETED result. Naming by LLM when one is configured (MACRO_LLM_PROVIDER), else local names. Naming and
+ * summary failures are not fatal (the graph is still delivered, the note goes into `error`); an indexing
+ * failure is retried in the task, then through redelivery, and only the last allowed receive delivers the
+ * graph without its index (with a note in `error`).
  */
 
 import { mkdtemp, rm } from "node:fs/promises";
@@ -15,6 +17,7 @@ import { profilesFromGraph, toProfilesFile } from "../../pipelines/addNode/profi
 import { summarizeGraph } from "../../pipelines/summary/index.js";
 import { classifyError } from "../../runtime/classify.js";
 import type { ResultPayload, TaskHandler } from "../types.js";
+import { isLastReceive, retryVectorWork } from "../vectorWork.js";
 import { generateGraph } from "./generate.js";
 import { indexMacroNodes, macroCollectionName } from "./indexNodes.js";
 import { loadGraphInputs } from "./inputs.js";
@@ -99,33 +102,47 @@ export function graphGenerationHandler(): TaskHandler {
           });
         }
 
-        // Chroma: one record per node; a failure here does not lose the graph.
+        // Chroma: one record per node. A short outage is retried here (the writes are upserts by id, so a
+        // repeat is harmless); a longer one leaves the task for a redelivery while receives remain, so the
+        // user's vectors are never silently missing. Only the last allowed receive, or a failure no retry can
+        // mend (e.g. a collection of another model), delivers the graph without its index, saying so in `error`.
         const tIndex = performance.now();
         try {
-          const store = await ctx.services.vectors();
           const collection = macroCollectionName(built.model, config.env.MACRO_CHROMA_COLLECTION);
           const d = built.dimension;
-          timing.index = await indexMacroNodes({
-            store,
-            collection,
-            model: built.model,
-            dimension: d,
-            ...(built.fingerprint ? { fingerprint: built.fingerprint } : {}),
-            userId: payload.userId,
-            nodes: items.map((item, i) => ({
-              item,
-              nodeId: i,
-              clusterId: graph.nodes[i]!.cluster_id,
-              clusterName: graph.nodes[i]!.cluster_name,
-              keywords: graph.nodes[i]!.top_keywords,
-              vector: built.vectors.subarray(i * d, (i + 1) * d),
-            })),
-          });
+          const nodes = items.map((item, i) => ({
+            item,
+            nodeId: i,
+            clusterId: graph.nodes[i]!.cluster_id,
+            clusterName: graph.nodes[i]!.cluster_name,
+            keywords: graph.nodes[i]!.top_keywords,
+            vector: built.vectors.subarray(i * d, (i + 1) * d),
+          }));
+          timing.index = await retryVectorWork(ctx, "indexing the graph", async () =>
+            indexMacroNodes({
+              store: await ctx.services.vectors(),
+              collection,
+              model: built.model,
+              dimension: d,
+              ...(built.fingerprint ? { fingerprint: built.fingerprint } : {}),
+              userId: payload.userId,
+              nodes,
+            }),
+          );
         } catch (err) {
           if (ctx.signal.aborted) throw err;
           const c = classifyError(err);
-          ctx.log.warn({ code: c.code }, "indexing the graph in the vector store failed");
-          notes.push(`Graph succeeded, but vector indexing failed: ${c.message}`);
+          if (c.kind === "transient" && !isLastReceive(ctx)) throw err;
+          ctx.log.warn(
+            { code: c.code, kind: c.kind, receiveCount: ctx.receiveCount },
+            "indexing the graph in the vector store failed; delivering the graph without its index",
+          );
+          // First among the notes, so the 300-character cut of `error` never drops it.
+          notes.unshift(
+            c.kind === "transient"
+              ? `Graph succeeded, but vector indexing failed after ${ctx.receiveCount} attempts (${c.message}); the graph's nodes are not searchable until it is generated again`
+              : `Graph succeeded, but vector indexing failed: ${c.message}`,
+          );
         }
         timing.index_seconds = Math.round(performance.now() - tIndex) / 1000;
 
