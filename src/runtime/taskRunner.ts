@@ -243,6 +243,7 @@ export class TaskRunner {
           taskId,
           taskType,
           receiveCount: meta.receiveCount,
+          maxReceiveCount: this.opts.maxReceiveCount,
           signal: meta.signal,
           log,
           progress: reporter ?? noProgress,
