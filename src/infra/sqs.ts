@@ -30,7 +30,13 @@ export interface ReceivedMessage {
 export interface SendOptions {
   /** Hides the new message for this long (0–900 s; standard queues only). */
   delaySeconds?: number;
+  /** FIFO queues (required there) and SQS fair queues. 1–128 characters, alphanumeric and punctuation. */
   messageGroupId?: string;
+  /**
+   * FIFO queues only: SQS accepts one message per id within 5 minutes and drops later sends with the same id
+   * (so a re-sent result is delivered once). 1–128 characters, alphanumeric and punctuation.
+   */
+  deduplicationId?: string;
   /** Number message attributes, by name. */
   numberAttributes?: Record<string, number>;
 }
@@ -87,6 +93,7 @@ function sendFields(m: OutgoingMessage) {
       ? { DelaySeconds: Math.max(0, Math.min(900, Math.floor(o.delaySeconds))) }
       : {}),
     ...(o.messageGroupId ? { MessageGroupId: o.messageGroupId } : {}),
+    ...(o.deduplicationId ? { MessageDeduplicationId: o.deduplicationId } : {}),
     ...(numbers.length > 0
       ? {
           MessageAttributes: Object.fromEntries(
@@ -100,9 +107,11 @@ function sendFields(m: OutgoingMessage) {
 export interface QueueClientOptions {
   /**
    * Sends and deletes made within this window are grouped into batch calls (0 disables batching).
-   * Results are small, so a batch of 10 stays far below SQS's request size limit; bodies above 64 KiB go alone.
+   * "adaptive": no fixed window; a batch goes out at once while fewer than two batch calls per queue are
+   * running, else waits for one to return (see sqsBatcher.ts). Results are small, so a batch of 10 stays far
+   * below SQS's request size limit; bodies above 64 KiB go alone.
    */
-  batchWindowMs?: number;
+  batchWindowMs?: number | "adaptive";
 }
 
 const BATCHABLE_BODY_BYTES = 64 * 1024;
@@ -121,27 +130,26 @@ function entryErrors(
 }
 
 export function createQueueClient(client: SQSClient, opts: QueueClientOptions = {}): QueueClient {
-  const windowMs = opts.batchWindowMs ?? 5;
+  const adaptive = opts.batchWindowMs === "adaptive";
+  const windowMs = adaptive ? 1 : ((opts.batchWindowMs as number | undefined) ?? 5);
+  const batchOpts = { windowMs, maxBatch: 10, ...(adaptive ? { maxInFlight: 2 } : {}) };
   const senders = new Map<string, MicroBatcher<OutgoingMessage>>();
   const deleters = new Map<string, MicroBatcher<string>>();
   const sender = (queueUrl: string) => {
     let b = senders.get(queueUrl);
     if (!b) {
-      b = new MicroBatcher<OutgoingMessage>(
-        async (entries) => {
-          const out = await client.send(
-            new SendMessageBatchCommand({
-              QueueUrl: queueUrl,
-              Entries: entries.map((e) => ({ Id: e.id, ...sendFields(e.item) })),
-            }),
-          );
-          return entryErrors(
-            out.Failed,
-            entries.map((e) => e.id),
-          );
-        },
-        { windowMs, maxBatch: 10 },
-      );
+      b = new MicroBatcher<OutgoingMessage>(async (entries) => {
+        const out = await client.send(
+          new SendMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: entries.map((e) => ({ Id: e.id, ...sendFields(e.item) })),
+          }),
+        );
+        return entryErrors(
+          out.Failed,
+          entries.map((e) => e.id),
+        );
+      }, batchOpts);
       senders.set(queueUrl, b);
     }
     return b;
@@ -149,21 +157,18 @@ export function createQueueClient(client: SQSClient, opts: QueueClientOptions = 
   const deleter = (queueUrl: string) => {
     let b = deleters.get(queueUrl);
     if (!b) {
-      b = new MicroBatcher<string>(
-        async (entries) => {
-          const out = await client.send(
-            new DeleteMessageBatchCommand({
-              QueueUrl: queueUrl,
-              Entries: entries.map((e) => ({ Id: e.id, ReceiptHandle: e.item })),
-            }),
-          );
-          return entryErrors(
-            out.Failed,
-            entries.map((e) => e.id),
-          );
-        },
-        { windowMs, maxBatch: 10 },
-      );
+      b = new MicroBatcher<string>(async (entries) => {
+        const out = await client.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: queueUrl,
+            Entries: entries.map((e) => ({ Id: e.id, ReceiptHandle: e.item })),
+          }),
+        );
+        return entryErrors(
+          out.Failed,
+          entries.map((e) => e.id),
+        );
+      }, batchOpts);
       deleters.set(queueUrl, b);
     }
     return b;

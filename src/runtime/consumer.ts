@@ -2,11 +2,21 @@
  * The SQS loop: long polling, batches of up to 10, a concurrency limit with refill (a freed slot triggers a
  * receive; one slow task never holds back the others), a lease per message, and graceful shutdown.
  *
- * A message is deleted only after its final result was sent. Poison bodies go to the dead-letter queue when
- * one is configured, else they are left to the queue's redrive policy (logged and counted).
+ * Results, at most once where the worker can know: the runner stores the result record first; then the result
+ * is sent; right after the send the request is deleted and, beside the delete (not before it), the record is
+ * marked as delivered for this messageId. A redelivery of a message whose result was delivered (a kill or a
+ * failed delete between the send and the delete) is deleted without a second send. The slot frees once the
+ * result is sent; the delete and the marker finish in the background (awaited by `stop`). When the result
+ * queue is FIFO (`.fifo`), results carry a MessageDeduplicationId derived from the taskId and result type and
+ * the user as MessageGroupId, so even a resend inside SQS's 5-minute window is dropped (exactly once).
+ * Poison bodies go to the dead-letter queue when one is configured, else they are left to the queue's redrive
+ * policy (logged and counted).
  *
- * Fair use between users (`maxTasksPerUser`): a message whose user already has that many tasks running is
- * deferred, never failed. Deferring must not look like a receive, or one user's backlog would burn its own
+ * Fair use between users (`maxTasksPerUser`) is work-conserving: a message whose user already has that many
+ * tasks running is deferred only while another user's work is waiting here (held, or further on in the batch
+ * just received) and that user is under the cap itself; otherwise it takes any free slot, so idle slots never
+ * wait. While some user is at the cap, receives ask for a full batch (to see other users' work behind that
+ * user's backlog); what the free slots cannot take is deferred, never failed. Deferring must not look like a receive, or one user's backlog would burn its own
  * retry budget (MAX_RECEIVE_COUNT) and, worse, the queue's redrive policy would move deferred requests to the
  * DLQ, leaving the backend waiting forever. ChangeMessageVisibility cannot do that (every re-receive raises
  * ApproximateReceiveCount), so a deferred message is, in order of preference:
@@ -21,9 +31,9 @@
  *     Should the send fail (e.g. no sqs:SendMessage on the request queue), the message is held instead.
  * When a receive brings only deferred messages, the next receive asks for 10 (to look further down the
  * queue) after a short backoff that grows while nothing else turns up, which bounds the requeue traffic of a
- * lone user's backlog. With the cap off (the default of tests and of WORKER_MAX_TASKS_PER_USER=0) nothing of
- * this ever triggers.
+ * lone user's backlog. With the cap off (WORKER_MAX_TASKS_PER_USER=0) nothing of this ever triggers.
  */
+import { createHash, randomUUID } from "node:crypto";
 import type { QueueClient, ReceivedMessage } from "../infra/sqs.js";
 import {
   effectiveReceiveCount,
@@ -70,6 +80,20 @@ interface HeldMessage {
 }
 
 const SCAN_BACKOFF_FIRST_MS = 250;
+/** A delete unconfirmed after this long gets the delivery marker (see `handle`). */
+const DELIVERY_MARK_GRACE_MS = 25;
+
+/** True when `done` resolved true within `ms`; false when it resolved false or took longer. */
+function confirmedWithin(done: Promise<boolean>, ms: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), ms);
+    timer.unref();
+    void done.then((ok) => {
+      clearTimeout(timer);
+      resolve(ok);
+    });
+  });
+}
 const SCAN_BACKOFF_MAX_MS = 4000;
 
 /** Resolves waiters when a slot frees up or the consumer stops. */
@@ -101,11 +125,38 @@ function sleep(ms: number, signal: AbortSignal, wake?: Promise<void>): Promise<b
   });
 }
 
+/** SQS's charset for MessageGroupId and MessageDeduplicationId: 1-128 of alphanumeric and punctuation. */
+const SQS_ID = /^[!-~]{1,128}$/;
+
+/** A valid MessageGroupId for `value`: itself when SQS accepts it, else a hash of it. */
+export function groupId(value: string): string {
+  return SQS_ID.test(value) ? value : createHash("sha256").update(value).digest("hex");
+}
+
+/** FIFO result queues: the user's group (one order per user), or undefined when the request has no user. */
+function resultGroupId(body: string): string | undefined {
+  const user = userOfBody(body);
+  return user === UNKNOWN_USER ? undefined : groupId(user);
+}
+
+/**
+ * FIFO result queues: the same final result (taskId and result type) always gets the same id, so SQS drops a
+ * resend within its 5-minute deduplication window. A hash: taskIds are free-form, the id allows 128 chars.
+ */
+export function resultDeduplicationId(taskId: string, resultType: string): string {
+  return createHash("sha256").update(`${taskId}\n${resultType}`).digest("hex");
+}
+
 export class SqsConsumer {
   private inFlight = 0;
   private reserved = 0;
   private stopping = false;
   private readonly stopController = new AbortController();
+  /**
+   * Settles on stop. One promise for every wait: a listener added per wait (and never removed when the other
+   * side of the race won) piled up on the stop signal, MaxListenersExceededWarning after 11 waits.
+   */
+  private readonly stoppedPromise: Promise<void>;
   private readonly slotFreed = new Signal();
   private readonly tasks = new Map<string, { abort: AbortController; done: Promise<void> }>();
   private pollers: Promise<void>[] = [];
@@ -117,11 +168,26 @@ export class SqsConsumer {
   private scanBackoffMs = 0;
   /** The next receive asks for a full batch (a scan past one user's backlog). */
   private scanWide = false;
+  /** Per user, messages of the batch being placed that are not placed yet (work seen in the last receive). */
+  private readonly unplaced = new Map<string, number>();
+  /** Deletes and delivery markers still running after their slot was freed; `stop` waits for them. */
+  private readonly tails = new Set<Promise<unknown>>();
+  private readonly fifoResults: boolean;
 
   constructor(private readonly opts: ConsumerOptions) {
     const cap = Math.max(1, Math.min(opts.concurrency, opts.maxTasksPerUser ?? opts.concurrency));
     this.slots = new UserSlots<HeldMessage>(cap);
     this.holdLimit = Math.max(0, opts.holdLimit ?? opts.concurrency);
+    this.fifoResults = opts.resultQueueUrl.endsWith(".fifo");
+    const signal = this.stopController.signal;
+    this.stoppedPromise = new Promise((resolve) =>
+      signal.addEventListener("abort", () => resolve(), { once: true }),
+    );
+  }
+
+  /** Listeners on the stop signal (a test checks waits do not accumulate them). */
+  get stopSignalForTests(): AbortSignal {
+    return this.stopController.signal;
   }
 
   /** Deferred messages waiting in this process (for tests and metrics). */
@@ -163,7 +229,8 @@ export class SqsConsumer {
       }
       // Slots this receive may fill. A scan (see below) asks for a full batch anyway, to look further down.
       const budget = Math.min(10, free);
-      const want = this.scanWide ? 10 : budget;
+      // While a user is at the cap, look at a full batch: other users' work may sit behind that backlog.
+      const want = this.scanWide || this.slots.anyAtCap() ? 10 : budget;
       this.scanWide = false;
       this.reserved += budget;
       let messages: ReceivedMessage[] = [];
@@ -194,14 +261,20 @@ export class SqsConsumer {
       }
       this.reserved -= budget;
       let started = 0;
-      for (const m of messages) {
+      const users = messages.map((m) => userOfBody(m.body));
+      for (const u of users) this.unplaced.set(u, (this.unplaced.get(u) ?? 0) + 1);
+      messages.forEach((m, i) => {
+        const user = users[i] as string;
+        const left = (this.unplaced.get(user) ?? 1) - 1;
+        if (left > 0) this.unplaced.set(user, left);
+        else this.unplaced.delete(user);
         if (this.stopping) {
           // Received while shutting down: hand it straight back.
           this.release(m.receiptHandle);
-          continue;
+          return;
         }
-        if (this.place(m)) started++;
-      }
+        if (this.place(m, user)) started++;
+      });
       this.startHeld();
       if (messages.length > 0 && started === 0) {
         // Only deferred messages: other users' work may sit further down the queue. Look again, with a full
@@ -223,10 +296,23 @@ export class SqsConsumer {
     }
   }
 
+  /**
+   * True while another user's work waits in this process (held, or not yet placed from the batch just
+   * received) and that user is under the cap, i.e. would take a slot `user` is over the cap for.
+   */
+  private othersWaiting(user: string): boolean {
+    for (const other of this.unplaced.keys()) if (other !== user && this.slots.canRun(other)) return true;
+    return this.slots.heldByOtherUnderCap(user);
+  }
+
+  /** Work-conserving cap: over the cap only while someone else waits for the slot. */
+  private mayStart(user: string): boolean {
+    return this.slots.canRun(user) || !this.othersWaiting(user);
+  }
+
   /** Runs a received message now, or defers it (held or requeued). True when it started. */
-  private place(m: ReceivedMessage): boolean {
-    const user = userOfBody(m.body);
-    if (this.slots.canRun(user) && this.inFlight < this.opts.concurrency) {
+  private place(m: ReceivedMessage, user: string): boolean {
+    if (this.inFlight < this.opts.concurrency && this.mayStart(user)) {
       this.launch(m, user);
       return true;
     }
@@ -290,7 +376,8 @@ export class SqsConsumer {
   /** Starts held messages whose user is under the cap, while slots are free (not promised to a receive). */
   private startHeld(): void {
     while (!this.stopping && this.inFlight + this.reserved < this.opts.concurrency) {
-      const next = this.slots.takeRunnable();
+      // Users under the cap first; then, work-conserving, over-cap users nobody else is waiting behind.
+      const next = this.slots.takeRunnable() ?? this.slots.takeRunnable((user) => !this.othersWaiting(user));
       if (!next) break;
       this.opts.metrics?.held.set(this.slots.held);
       this.launch(next.item.m, next.user, next.item.lease);
@@ -317,10 +404,7 @@ export class SqsConsumer {
   }
 
   private stopped(): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.stopController.signal.aborted) resolve();
-      else this.stopController.signal.addEventListener("abort", () => resolve(), { once: true });
-    });
+    return this.stoppedPromise;
   }
 
   private launch(m: ReceivedMessage, user: string, lease?: Lease): void {
@@ -353,12 +437,22 @@ export class SqsConsumer {
     // A message that was held keeps the lease it had while waiting.
     const lease = heldLease ?? this.newLease(m);
     if (!heldLease) lease.start();
+    const group = resultGroupId(m.body);
     let outcome: TaskOutcome;
     try {
       outcome = await this.opts.runner.run(m.body, {
         receiveCount: effectiveReceiveCount(m),
+        ...(m.messageId ? { messageId: m.messageId } : {}),
         signal,
-        sendProgress: (env) => queue.send(resultQueueUrl, JSON.stringify(env)),
+        sendProgress: (env) =>
+          queue.send(
+            resultQueueUrl,
+            JSON.stringify(env),
+            // FIFO: the user's group keeps progress and result in order; every progress message is distinct.
+            this.fifoResults
+              ? { messageGroupId: group ?? groupId(env.taskId), deduplicationId: randomUUID() }
+              : undefined,
+          ),
       });
     } finally {
       await lease.stop();
@@ -366,18 +460,34 @@ export class SqsConsumer {
     const seconds = (Date.now() - started) / 1000;
     switch (outcome.kind) {
       case "result": {
-        // The result goes out while its record is stored; the request is deleted only after both.
-        const [sent] = await Promise.all([this.sendResult(outcome.envelope), outcome.persisted]);
+        const { envelope } = outcome;
+        const deleteRequest = () =>
+          queue.delete(requestQueueUrl, m.receiptHandle).then(
+            () => true,
+            (err) => {
+              log.warn({ err: errorSummary(err), taskId: envelope.taskId }, "could not delete the request");
+              return false;
+            },
+          );
+        if (outcome.alreadyDelivered) {
+          // Answered before (a kill or a failed delete between send and delete): only the delete is missing.
+          await deleteRequest();
+          return;
+        }
+        // The record was stored before the runner returned; now the send, then at once the delete.
+        const sent = await this.sendResult(envelope, group);
         this.opts.metrics?.duration.observe({ type: outcome.taskType, status: outcome.status }, seconds);
         if (!sent) return; // not deleted: the redelivery replays the stored result
-        await queue
-          .delete(requestQueueUrl, m.receiptHandle)
-          .catch((err) =>
-            log.warn(
-              { err: errorSummary(err), taskId: outcome.envelope.taskId },
-              "could not delete the request",
-            ),
-          );
+        // The delete goes out at once. The delivery marker goes beside it, never before it, once the delete
+        // failed or is not confirmed after a short grace: that is when a redelivery (a kill, a lost delete)
+        // becomes likely. A delete confirmed within the grace needs no marker, which saves an S3 write per
+        // message (measured: half the PUTs of bench:queue, where fauxqs serves S3 and SQS on the same cores).
+        const deleted = deleteRequest();
+        const { markDelivered } = outcome;
+        const marked = markDelivered
+          ? confirmedWithin(deleted, DELIVERY_MARK_GRACE_MS).then((ok) => (ok ? undefined : markDelivered()))
+          : undefined;
+        this.inBackground(Promise.all([deleted, marked]));
         return;
       }
       case "retry":
@@ -401,11 +511,24 @@ export class SqsConsumer {
     }
   }
 
-  private async sendResult(envelope: OutgoingEnvelope): Promise<boolean> {
+  /** Work that outlives the task's slot (the delete after a sent result); `stop` waits for it. */
+  private inBackground(work: Promise<unknown>): void {
+    const tracked = work.catch(() => undefined);
+    this.tails.add(tracked);
+    void tracked.finally(() => this.tails.delete(tracked));
+  }
+
+  private async sendResult(envelope: OutgoingEnvelope, group: string | undefined): Promise<boolean> {
     const body = JSON.stringify(envelope);
+    const options = this.fifoResults
+      ? {
+          messageGroupId: group ?? groupId(envelope.taskId),
+          deduplicationId: resultDeduplicationId(envelope.taskId, envelope.taskType),
+        }
+      : undefined;
     for (let attempt = 1; attempt <= 3; attempt++) {
       try {
-        await this.opts.queue.send(this.opts.resultQueueUrl, body);
+        await this.opts.queue.send(this.opts.resultQueueUrl, body, options);
         return true;
       } catch (err) {
         this.opts.log.warn(
@@ -482,6 +605,7 @@ export class SqsConsumer {
       for (const t of this.tasks.values()) t.abort.abort();
       await all();
     }
+    await Promise.allSettled([...this.tails]);
     this.opts.log.info("consumer stopped");
   }
 }

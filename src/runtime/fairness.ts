@@ -67,6 +67,19 @@ export class UserSlots<T> {
     return this.running(user) < this.cap;
   }
 
+  /** Some user runs as many tasks as the cap allows (or more: the cap is work-conserving). */
+  anyAtCap(): boolean {
+    for (const n of this.runningBy.values()) if (n >= this.cap) return true;
+    return false;
+  }
+
+  /** Held work of a user other than `user` that is under the cap (it would take a free slot first). */
+  heldByOtherUnderCap(user: string): boolean {
+    for (const [other, q] of this.heldBy)
+      if (other !== user && q.length > 0 && this.canRun(other)) return true;
+    return false;
+  }
+
   acquire(user: string): void {
     this.runningBy.set(user, this.running(user) + 1);
   }
@@ -91,13 +104,16 @@ export class UserSlots<T> {
   /**
    * The next held item that may run now: among users under the cap, the one with the fewest running tasks
    * (so users take turns), ties broken by who has waited longest; its oldest item.
+   * With `overCap`, among the users at or over the cap instead, those it accepts (the caller's rule for when a
+   * free slot may go over the cap: nobody else waiting for it).
    */
-  takeRunnable(): { user: string; item: T } | undefined {
+  takeRunnable(overCap?: (user: string) => boolean): { user: string; item: T } | undefined {
     let best: { user: string; running: number; since: number } | undefined;
     for (const [user, q] of this.heldBy) {
       const head = q[0];
       const running = this.running(user);
-      if (!head || running >= this.cap) continue;
+      if (!head) continue;
+      if (overCap ? running < this.cap || !overCap(user) : running >= this.cap) continue;
       if (!best || running < best.running || (running === best.running && head.since < best.since)) {
         best = { user, running, since: head.since };
       }

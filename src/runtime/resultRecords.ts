@@ -3,6 +3,11 @@
  * (a crash after the outputs were written, a duplicate send by the backend) is answered with the same result
  * again instead of being recomputed. Records live under `results/_tasks/` in the payload bucket, next to the
  * outputs they describe.
+ *
+ * Once the result was sent, the record is rewritten with the SQS messageId of the request it answered
+ * (`deliveredFor`). A redelivery of that same message (a worker killed between the send and the delete, a
+ * failed delete) then only deletes the request: the backend already has its answer. A new message with the
+ * same taskId (the backend sending the request again) has another messageId and is answered again.
  */
 import type { ObjectStorage } from "../infra/storage.js";
 
@@ -12,6 +17,22 @@ export interface ResultRecord {
   resultType: string;
   payload: Record<string, unknown>;
   completedAt: string;
+  /** SQS messageIds of the requests this result was sent for (the most recent few). */
+  deliveredFor?: string[];
+}
+
+/** How many messageIds a record remembers (a taskId is re-sent by the backend rarely, if ever). */
+const DELIVERED_FOR_MAX = 10;
+
+/** The record after its result was sent in answer to `messageId`. */
+export function withDelivery(record: ResultRecord, messageId: string): ResultRecord {
+  const before = (record.deliveredFor ?? []).filter((id) => id !== messageId);
+  return { ...record, deliveredFor: [...before, messageId].slice(-DELIVERED_FOR_MAX) };
+}
+
+/** True when the result was already sent for this very SQS message (so a redelivery needs no second send). */
+export function deliveredFor(record: ResultRecord, messageId: string | undefined): boolean {
+  return messageId !== undefined && messageId !== "" && (record.deliveredFor ?? []).includes(messageId);
 }
 
 export interface ResultRecords {

@@ -31,7 +31,7 @@ import { errorSummary } from "./lease.js";
 import type { Logger } from "./logger.js";
 import type { WorkerMetrics } from "./metrics.js";
 import { createProgressReporter, type ProgressPayload } from "./progress.js";
-import type { ResultRecord, ResultRecords } from "./resultRecords.js";
+import { deliveredFor, type ResultRecord, type ResultRecords, withDelivery } from "./resultRecords.js";
 
 export interface OutgoingEnvelope {
   taskId: string;
@@ -49,10 +49,15 @@ export type TaskOutcome =
       replayed: boolean;
       taskType: string;
       /**
-       * Settles once the result record is stored. The record may be written while the result is being sent;
-       * the request must not be deleted before it settles, so a redelivery can still replay the result.
+       * The result was already sent for this very SQS message (a redelivery after a kill between the send and
+       * the delete): the transport deletes the request without sending it again.
        */
-      persisted?: Promise<void>;
+      alreadyDelivered?: boolean;
+      /**
+       * Records that the result was sent for this message (see resultRecords.ts). Called by the transport
+       * after a successful send, beside the delete; never throws.
+       */
+      markDelivered?: () => Promise<void>;
     }
   | { kind: "retry"; delaySeconds: number; code: ErrorCode; taskType: string; taskId: string }
   | { kind: "released"; taskType: string; taskId: string }
@@ -60,6 +65,8 @@ export type TaskOutcome =
 
 export interface RunMeta {
   receiveCount: number;
+  /** The SQS messageId of this delivery (stable across redeliveries of the same message). */
+  messageId?: string;
   /** Aborted when the task must be given up (shutdown deadline). */
   signal: AbortSignal;
   /** Sends one progress envelope (GRAPH_GENERATION_PROGRESS). */
@@ -122,7 +129,12 @@ export class TaskRunner {
     );
     this.running.set(taskId, work);
     try {
-      return await work;
+      const outcome = await work;
+      const messageId = meta.messageId;
+      if (outcome.kind === "result" && !outcome.alreadyDelivered && messageId) {
+        outcome.markDelivered = () => this.markDelivered(taskId, messageId);
+      }
+      return outcome;
     } finally {
       if (this.running.get(taskId) === work) this.running.delete(taskId);
     }
@@ -185,9 +197,26 @@ export class TaskRunner {
         this.recent.get(taskId) ??
         (meta.receiveCount > 1 || hadTwin ? await this.opts.records.get(taskId) : null);
       if (record) {
+        const status = record.payload.status === "FAILED" ? "FAILED" : "COMPLETED";
+        this.remember(record);
+        if (deliveredFor(record, meta.messageId)) {
+          log.info("redelivery of a request whose result was already sent: deleting it without a resend");
+          return {
+            kind: "result",
+            envelope: {
+              taskId,
+              taskType: record.resultType,
+              payload: record.payload,
+              timestamp: monotonicTimestamp(),
+            },
+            status,
+            replayed: true,
+            alreadyDelivered: true,
+            taskType,
+          };
+        }
         log.info("replaying the stored result of an earlier delivery");
         this.opts.metrics?.replayed.inc({ type: taskType });
-        const status = record.payload.status === "FAILED" ? "FAILED" : "COMPLETED";
         return {
           kind: "result",
           envelope: {
@@ -373,7 +402,9 @@ export class TaskRunner {
       code?: ErrorCode;
     },
   ): Promise<TaskOutcome> {
-    // Stored before it is sent: if sending or deleting fails, the redelivery re-sends this same result.
+    // Stored before it is sent (awaited here, so the transport sends only after the write): if the send or
+    // the delete fails, or the worker dies in between, the redelivery finds this same result. Should the write
+    // fail the result still goes out; a redelivery would then recompute it.
     const record: ResultRecord = {
       taskId,
       taskType,
@@ -381,9 +412,8 @@ export class TaskRunner {
       payload: r.payload,
       completedAt: new Date().toISOString(),
     };
-    this.recent.set(taskId, record);
-    if (this.recent.size > 2000) this.recent.delete(this.recent.keys().next().value as string);
-    const persisted = this.opts.records
+    this.remember(record);
+    await this.opts.records
       .put(record)
       .catch((err) => log.warn({ err: errorSummary(err) }, "could not store the result record"));
     if (r.status === "COMPLETED") this.opts.metrics?.completed.inc({ type: taskType });
@@ -395,8 +425,26 @@ export class TaskRunner {
       ...(r.code ? { code: r.code } : {}),
       replayed: false,
       taskType,
-      persisted: persisted.then(() => undefined),
     };
+  }
+
+  private remember(record: ResultRecord): void {
+    this.recent.delete(record.taskId);
+    this.recent.set(record.taskId, record);
+    if (this.recent.size > 2000) this.recent.delete(this.recent.keys().next().value as string);
+  }
+
+  /** After the result was sent for `messageId`: the record says so, for a redelivery of that message. */
+  private async markDelivered(taskId: string, messageId: string): Promise<void> {
+    const record = this.recent.get(taskId);
+    if (!record) return;
+    const updated = withDelivery(record, messageId);
+    this.remember(updated);
+    await this.opts.records
+      .put(updated)
+      .catch((err) =>
+        this.opts.log.warn({ err: errorSummary(err), taskId }, "could not record the result's delivery"),
+      );
   }
 }
 

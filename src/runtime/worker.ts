@@ -67,11 +67,12 @@ export async function startWorker(
     ...(config.aws.sqsEndpoint ? { endpoint: config.aws.sqsEndpoint } : {}),
     ...(config.aws.credentials ? { credentials: config.aws.credentials } : {}),
   };
-  // Batching sends/deletes pays off only when several tasks finish close together.
+  // Batching sends/deletes pays off only when several tasks finish close together. Adaptive, not a fixed
+  // window: a lone send goes out at once, concurrent ones share the next batch call (see sqsBatcher.ts).
   const queue =
     deps.queue ??
     createQueueClient(createSqsClient(awsClientConfig), {
-      batchWindowMs: config.loop.concurrency > 1 ? 5 : 0,
+      batchWindowMs: config.loop.concurrency > 1 ? "adaptive" : 0,
     });
   const storage =
     deps.storage ??

@@ -4,11 +4,20 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+} from "@aws-sdk/client-sqs";
 import { loadConfig } from "../../src/config.js";
 import { createS3Storage } from "../../src/infra/s3Storage.js";
+import { createQueueClient, createSqsClient, type QueueClient } from "../../src/infra/sqs.js";
+import { resultDeduplicationId } from "../../src/runtime/consumer.js";
 import { createLogger } from "../../src/runtime/logger.js";
 import { type RunningWorker, startWorker } from "../../src/runtime/worker.js";
 import { createHandlerRegistry } from "../../src/tasks/registry.js";
+import type { TaskHandler } from "../../src/tasks/types.js";
 import { getElasticMq } from "../support/elasticmq.js";
 import { startFaultProxy } from "../support/faultProxy.js";
 import { credentials, type QueueEnv, region, startQueueEnv, workerEnv } from "../support/queueEnv.js";
@@ -17,7 +26,7 @@ import { type Script, scriptedHandler } from "../support/scriptedHandler.js";
 const log = createLogger({ level: "silent" });
 let seq = 0;
 
-function graphRequest(script: Script, userId = "user-12345") {
+function graphRequest(script: Script & { latch?: boolean }, userId = "user-12345") {
   seq++;
   return {
     taskId: `task_${userId}_${String(seq).padStart(26, "0")}`,
@@ -25,6 +34,29 @@ function graphRequest(script: Script, userId = "user-12345") {
     timestamp: new Date().toISOString(),
     payload: { userId, s3Key: `graph-generation/t${seq}/`, includeSummary: false, test: script },
   };
+}
+
+/** The scripted handler, except that a request with `test.latch` waits (after `started`) for `latch`. */
+function latchedHandler(latch: Promise<void>, started: () => void): TaskHandler {
+  const scripted = scriptedHandler();
+  return {
+    type: scripted.type,
+    async run(payload, ctx) {
+      if ((payload as { test?: { latch?: boolean } }).test?.latch) {
+        started();
+        await latch;
+      }
+      return scripted.run(payload, ctx);
+    },
+  };
+}
+
+async function waitUntil(what: string, check: () => Promise<boolean> | boolean, timeoutMs: number) {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`not reached in ${timeoutMs} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 async function countRuns(env: QueueEnv, taskId: string): Promise<number> {
@@ -88,22 +120,147 @@ for (const backend of backends) {
     test("one slow task does not hold back many fast ones (refill)", async () => {
       const request = await env.createQueue("req");
       const result = await env.createQueue("res");
-      await worker({ request, result }, { WORKER_CONCURRENCY: "3" });
-      const slow = graphRequest({ sleepMs: 6000 });
-      await env.send(request, slow);
-      await new Promise((r) => setTimeout(r, 300));
-      const fast = Array.from({ length: 20 }, () => graphRequest({ sleepMs: 20 }));
-      for (const f of fast) await env.send(request, f);
-      const results = await env.drain(result, { count: 21, timeoutMs: 20000 });
-      await stopAll();
-      const order = results.map((r) => r.taskId);
-      assert.equal(order.length, 21);
-      assert.equal(
-        order.at(-1),
-        slow.taskId,
-        "every fast task finished while the slow one was still running",
+      // The slow task is held open by a latch released only after every fast result is out: no timing.
+      let release = () => {};
+      const latch = new Promise<void>((r) => {
+        release = r;
+      });
+      let slowStarted = false;
+      const handler = latchedHandler(latch, () => {
+        slowStarted = true;
+      });
+      try {
+        await worker(
+          { request, result },
+          { WORKER_CONCURRENCY: "3" },
+          { handlers: createHandlerRegistry([handler]) },
+        );
+        const slow = graphRequest({ latch: true });
+        await env.send(request, slow);
+        await waitUntil("the slow task runs", () => slowStarted, 20_000);
+        const fast = Array.from({ length: 20 }, () => graphRequest({ sleepMs: 20 }));
+        for (const f of fast) await env.send(request, f);
+        const fastResults = await env.drain(result, { count: 20, timeoutMs: 60_000 });
+        assert.deepEqual(
+          fastResults.map((r) => r.taskId).sort(),
+          fast.map((f) => f.taskId).sort(),
+          "every fast task finished while the slow one was still running",
+        );
+        release();
+        const slowResult = await env.drain(result, { count: 1, timeoutMs: 30_000 });
+        assert.deepEqual(
+          slowResult.map((r) => r.taskId),
+          [slow.taskId],
+        );
+      } finally {
+        release();
+        await stopAll();
+      }
+    });
+
+    test("killed between the result send and the delete: the redelivery deletes the request, sends nothing", async () => {
+      const request = await env.createQueue("req", 2);
+      const result = await env.createQueue("res");
+      const extra = { SQS_VISIBILITY_TIMEOUT_SECONDS: "2", HEARTBEAT_INTERVAL_SECONDS: "1" };
+      // The first worker's deletes of requests fail, as if it died right after sending the result.
+      const real = createQueueClient(createSqsClient({ region, endpoint: env.sqsEndpoint, credentials }), {
+        batchWindowMs: "adaptive",
+      });
+      let failedDeletes = 0;
+      const dying: QueueClient = {
+        ...real,
+        async delete(url, receiptHandle) {
+          if (url !== request) return real.delete(url, receiptHandle);
+          failedDeletes++;
+          throw new Error("killed before the delete");
+        },
+      };
+      const first = await worker({ request, result }, extra, { queue: dying });
+      const msg = graphRequest({});
+      await env.send(request, msg);
+      const answered = await env.drain(result, { count: 1, timeoutMs: 20_000 });
+      assert.equal(answered.length, 1);
+      await waitUntil("the delete was tried", () => failedDeletes > 0, 20_000);
+      await first.stop(); // waits for the delivery marker written beside the failed delete
+      workers.splice(workers.indexOf(first), 1);
+      // A fresh worker (nothing in memory) gets the redelivery once the visibility timeout lapses.
+      await worker({ request, result }, extra);
+      await waitUntil(
+        "the redelivered request is deleted",
+        async () => {
+          const d = await env.depth(request);
+          return d.visible === 0 && d.inFlight === 0;
+        },
+        60_000,
       );
-      assert.equal(new Set(order).size, 21);
+      await stopAll(); // anything it sent went out before its delete
+      const again = await env.drain(result, { count: 1, timeoutMs: 3000 });
+      assert.deepEqual(again, [], "no second result for the same request message");
+      assert.equal(await countRuns(env, msg.taskId), 1);
+    });
+
+    test("FIFO result queue: dedup id from taskId and result type, the user as group; a resend is dropped", async () => {
+      const request = await env.createQueue("req");
+      const created = await env.sqs.send(
+        new CreateQueueCommand({
+          QueueName: `res-${seq}-${Date.now()}.fifo`,
+          Attributes: { FifoQueue: "true", ContentBasedDeduplication: "false" },
+        }),
+      );
+      const result = created.QueueUrl as string;
+      const real = createQueueClient(createSqsClient({ region, endpoint: env.sqsEndpoint, credentials }), {
+        batchWindowMs: "adaptive",
+      });
+      let resultSends = 0;
+      const counting: QueueClient = {
+        ...real,
+        async send(url, body, opts) {
+          if (url === result && body.includes("GRAPH_GENERATION_RESULT")) resultSends++;
+          return real.send(url, body, opts);
+        },
+      };
+      await worker({ request, result }, {}, { queue: counting });
+      const msg = graphRequest({ progress: true });
+      // The same request twice (two SQS messages, as when the backend sends it again): each is answered, and
+      // the second answer is the same result with the same dedup id, which the FIFO queue drops.
+      await env.send(request, msg);
+      await waitUntil("the first answer", () => resultSends === 1, 20_000);
+      await env.sqs.send(new SendMessageCommand({ QueueUrl: request, MessageBody: JSON.stringify(msg) }));
+      await waitUntil("the second answer", () => resultSends === 2, 20_000);
+      await stopAll();
+      const got: { body: Record<string, unknown>; group?: string; dedup?: string }[] = [];
+      for (let empty = 0; empty < 2; ) {
+        const r = await env.sqs.send(
+          new ReceiveMessageCommand({
+            QueueUrl: result,
+            MaxNumberOfMessages: 10,
+            WaitTimeSeconds: 1,
+            MessageSystemAttributeNames: ["MessageGroupId", "MessageDeduplicationId"],
+            AttributeNames: ["All"],
+          }),
+        );
+        const messages = r.Messages ?? [];
+        if (messages.length === 0) empty++;
+        for (const m of messages) {
+          got.push({
+            body: JSON.parse(m.Body ?? "null"),
+            ...(m.Attributes?.MessageGroupId ? { group: m.Attributes.MessageGroupId } : {}),
+            ...(m.Attributes?.MessageDeduplicationId ? { dedup: m.Attributes.MessageDeduplicationId } : {}),
+          });
+          await env.sqs.send(new DeleteMessageCommand({ QueueUrl: result, ReceiptHandle: m.ReceiptHandle }));
+        }
+      }
+      const finals = got.filter((g) => g.body.taskType === "GRAPH_GENERATION_RESULT");
+      const progress = got.filter((g) => g.body.taskType === "GRAPH_GENERATION_PROGRESS");
+      assert.equal(finals.length, 1, "two sends of the result, one message");
+      assert.equal(finals[0]?.group, "user-12345");
+      assert.equal(finals[0]?.dedup, resultDeduplicationId(msg.taskId, "GRAPH_GENERATION_RESULT"));
+      assert.match(finals[0]?.dedup ?? "", /^[!-~]{1,128}$/);
+      assert.ok(progress.length >= 2, `progress went out: ${progress.length}`);
+      for (const p of progress) assert.equal(p.group, "user-12345", "progress in the user's group");
+      assert.equal(new Set(progress.map((p) => p.dedup)).size, progress.length, "a dedup id per progress");
+      // The group keeps the user's order: progress before the result.
+      assert.equal(got.at(-1)?.body.taskType, "GRAPH_GENERATION_RESULT");
     });
 
     test("unknown task types and invalid payloads get FAILED at once", async () => {
