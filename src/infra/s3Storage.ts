@@ -7,6 +7,11 @@
  * - NoSuchKey / 404 on a read → terminal INPUT_NOT_FOUND "input object not found: <key>";
  * - throttling, 5xx, timeouts and connection errors → transient STORAGE_ERROR;
  * - 403 and everything else → terminal STORAGE_ERROR.
+ *
+ * Writes above `multipartThresholdBytes` (8 MiB) go up as a multipart upload (`@aws-sdk/lib-storage`), in
+ * parts of `multipartPartSizeBytes` (5 MiB, S3's minimum): S3-compatible stores and proxies often refuse a
+ * single PUT body that large (413, or a connection closed mid-send), and AWS itself caps one PUT at 5 GiB.
+ * `putJson` streams the JSON text into the upload, so a large result is never one giant string in memory.
  */
 import { Readable } from "node:stream";
 import {
@@ -19,6 +24,7 @@ import {
   S3Client,
   type S3ClientConfig,
 } from "@aws-sdk/client-s3";
+import { Upload } from "@aws-sdk/lib-storage";
 import { TaskError, terminal, transient } from "../contract/errors.js";
 import { assertSafeKey, printableKey } from "./safeKey.js";
 import type { GetOptions, ObjectInfo, ObjectStorage } from "./storage.js";
@@ -28,7 +34,7 @@ import {
   contentTypeFor,
   downloadToDir,
   guardStream,
-  jsonBody,
+  jsonByteChunks,
   notFound,
   type OpenedObject,
   parseJsonBody,
@@ -53,7 +59,18 @@ export interface S3StorageOptions {
   socketTimeoutMs?: number;
   /** Use this client instead of building one (the options above except listPageSize are then ignored). */
   client?: S3Client;
+  /** Objects larger than this go up as a multipart upload (default 8 MiB). */
+  multipartThresholdBytes?: number;
+  /** Part size of a multipart upload (default and minimum 5 MiB, S3's smallest part but the last). */
+  multipartPartSizeBytes?: number;
+  /** Parts uploaded at once (default 4); memory held is about this times the part size. */
+  multipartConcurrency?: number;
 }
+
+const MIB = 1024 * 1024;
+export const DEFAULT_MULTIPART_THRESHOLD_BYTES = 8 * MIB;
+/** S3 refuses smaller parts (except the last). */
+export const MIN_MULTIPART_PART_BYTES = 5 * MIB;
 
 const THROTTLING_OR_UNAVAILABLE = new Set([
   "SlowDown",
@@ -173,6 +190,41 @@ export function createS3Storage(opts: S3StorageOptions): ObjectStorage {
   const client = opts.client ?? createS3Client(opts);
   const pageSize = Math.max(1, Math.min(1000, Math.floor(opts.listPageSize ?? 1000)));
   const sendOpts = (o?: GetOptions) => (o?.signal ? { abortSignal: o.signal } : {});
+  const multipartThreshold = Math.max(1, opts.multipartThresholdBytes ?? DEFAULT_MULTIPART_THRESHOLD_BYTES);
+  const partSize = Math.max(
+    MIN_MULTIPART_PART_BYTES,
+    opts.multipartPartSizeBytes ?? MIN_MULTIPART_PART_BYTES,
+  );
+  const uploadConcurrency = Math.max(1, Math.floor(opts.multipartConcurrency ?? 4));
+
+  async function putSingle(bucket: string, key: string, body: Buffer | Uint8Array | string, type: string) {
+    try {
+      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: type }));
+    } catch (err) {
+      throw s3Error(err, { op: "PutObject", bucket, key, read: false });
+    }
+  }
+
+  /** A multipart upload; on failure lib-storage aborts it, so no orphaned parts are left behind. */
+  async function putMultipart(
+    bucket: string,
+    key: string,
+    body: Buffer | Uint8Array | Readable,
+    type: string,
+  ) {
+    const upload = new Upload({
+      client,
+      params: { Bucket: bucket, Key: key, Body: body, ContentType: type },
+      partSize,
+      queueSize: uploadConcurrency,
+      leavePartsOnError: false,
+    });
+    try {
+      await upload.done();
+    } catch (err) {
+      throw s3Error(err, { op: "MultipartUpload", bucket, key, read: false });
+    }
+  }
 
   async function open(bucket: string, key: string, o?: GetOptions): Promise<OpenedObject> {
     assertSafeKey(key);
@@ -277,22 +329,45 @@ export function createS3Storage(opts: S3StorageOptions): ObjectStorage {
 
     async putBytes(bucket, key, body, contentType) {
       assertSafeKey(key);
-      try {
-        await client.send(
-          new PutObjectCommand({
-            Bucket: bucket,
-            Key: key,
-            Body: body,
-            ContentType: contentType ?? contentTypeFor(key),
-          }),
-        );
-      } catch (err) {
-        throw s3Error(err, { op: "PutObject", bucket, key, read: false });
-      }
+      const type = contentType ?? contentTypeFor(key);
+      const size = typeof body === "string" ? Buffer.byteLength(body) : body.byteLength;
+      if (size <= multipartThreshold) return putSingle(bucket, key, body, type);
+      return putMultipart(bucket, key, typeof body === "string" ? Buffer.from(body) : body, type);
     },
 
     async putJson(bucket, key, value) {
-      await storage.putBytes(bucket, key, jsonBody(value), "application/json");
+      assertSafeKey(key);
+      // Serialise up to the threshold: a small value goes up in one PUT; a larger one streams the rest of
+      // its text into a multipart upload, piece by piece, instead of being built whole first.
+      const pieces = jsonByteChunks(value);
+      const head: Buffer[] = [];
+      let headBytes = 0;
+      let next = pieces.next();
+      while (!next.done && headBytes <= multipartThreshold) {
+        head.push(next.value);
+        headBytes += next.value.length;
+        next = pieces.next();
+      }
+      if (next.done && headBytes <= multipartThreshold) {
+        return putSingle(bucket, key, Buffer.concat(head), "application/json");
+      }
+      let serialiseError: unknown;
+      const first = next;
+      const rest = (function* (): Generator<Buffer> {
+        yield* head.splice(0);
+        try {
+          if (!first.done) yield first.value;
+          for (let n = pieces.next(); !n.done; n = pieces.next()) yield n.value;
+        } catch (err) {
+          serialiseError = err;
+          throw err;
+        }
+      })();
+      try {
+        await putMultipart(bucket, key, Readable.from(rest, { objectMode: false }), "application/json");
+      } catch (err) {
+        throw serialiseError ?? err;
+      }
     },
 
     downloadToDir(bucket, source, dir, o) {

@@ -37,6 +37,12 @@ export function checkSize(key: string, size: number | undefined, opts?: GetOptio
  * Wraps a body stream: counts bytes against `maxBytes` (a server may not send a length, or send a wrong one),
  * turns source errors into TaskErrors via `mapError`, and releases the source (its socket) when the reader
  * stops early or fails.
+ *
+ * The returned stream always has an error listener. It may sit unread for a while (its reader awaits something
+ * first, or has not been handed it yet) while the connection under it resets; an 'error' event with no listener
+ * would then kill the whole process instead of failing one task. The listener only keeps the process alive: the
+ * error stays on the stream (`errored`), and `pipeline`, `finished` and `for await` on it still reject with it,
+ * also when they start after it happened. Consume it with one of those, not with a late `.on("error")`.
  */
 export function guardStream(
   source: Readable,
@@ -53,7 +59,8 @@ export function guardStream(
       else cb(null, chunk);
     },
   });
-  source.once("error", (err) => out.destroy(mapError(err) as Error));
+  out.on("error", keepProcessAlive);
+  source.on("error", (err) => out.destroy(mapError(err) as Error));
   out.once("close", () => {
     if (!source.destroyed) source.destroy();
   });
@@ -69,6 +76,9 @@ export function guardStream(
   source.pipe(out);
   return out;
 }
+
+/** See guardStream: the error is handled where the stream is consumed, through its `errored` state. */
+function keepProcessAlive(): void {}
 
 /** Collects a guarded stream into one Buffer. */
 export async function readAll(stream: Readable): Promise<Buffer> {
@@ -92,6 +102,87 @@ export function jsonBody(value: unknown): string {
   const text = JSON.stringify(value);
   if (text === undefined) throw terminal("INTERNAL_ERROR", "value cannot be written as JSON");
   return text;
+}
+
+/** How deep `jsonChunks` descends into arrays and plain objects before writing a value whole. */
+const JSON_CHUNK_DEPTH = 3;
+
+function isPlainObject(v: object): boolean {
+  const proto = Object.getPrototypeOf(v);
+  return proto === Object.prototype || proto === null;
+}
+
+/** What JSON.stringify would write for `v` as a member: undefined for what it leaves out. */
+function writable(v: unknown): boolean {
+  return v !== undefined && typeof v !== "function" && typeof v !== "symbol";
+}
+
+/** A value as JSON.stringify sees it: after its toJSON (a Date becomes its ISO string). */
+function toJsonValue(v: unknown, key: string): unknown {
+  if (v !== null && typeof v === "object" && typeof (v as { toJSON?: unknown }).toJSON === "function") {
+    return (v as { toJSON(k: string): unknown }).toJSON(key);
+  }
+  return v;
+}
+
+/** `v` has been through toJsonValue and is writable. */
+function* valueChunks(v: unknown, depth: number): Generator<string> {
+  if (depth >= JSON_CHUNK_DEPTH || v === null || typeof v !== "object") {
+    yield JSON.stringify(v) ?? "null";
+    return;
+  }
+  if (Array.isArray(v)) {
+    yield "[";
+    for (let i = 0; i < v.length; i++) {
+      if (i > 0) yield ",";
+      const item = toJsonValue(v[i], String(i));
+      if (writable(item)) yield* valueChunks(item, depth + 1);
+      else yield "null";
+    }
+    yield "]";
+    return;
+  }
+  if (!isPlainObject(v)) {
+    yield JSON.stringify(v) ?? "null";
+    return;
+  }
+  yield "{";
+  let first = true;
+  for (const k of Object.keys(v)) {
+    const item = toJsonValue((v as Record<string, unknown>)[k], k);
+    if (!writable(item)) continue;
+    yield `${first ? "" : ","}${JSON.stringify(k)}:`;
+    first = false;
+    yield* valueChunks(item, depth + 1);
+  }
+  yield "}";
+}
+
+/**
+ * The text of `JSON.stringify(value)` in pieces, so a large result (a 6,000-conversation features.json) can be
+ * streamed out without ever being one giant string: arrays and plain objects are opened down to a few levels,
+ * the values below are written whole. Same text as JSON.stringify (toJSON, left-out members, nulls in arrays).
+ */
+export function* jsonChunks(value: unknown): Generator<string> {
+  const top = toJsonValue(value, "");
+  if (!writable(top)) throw terminal("INTERNAL_ERROR", "value cannot be written as JSON");
+  yield* valueChunks(top, 0);
+}
+
+/** jsonChunks as UTF-8 buffers of about `bytes` each (small pieces are joined, to keep the count low). */
+export function* jsonByteChunks(value: unknown, bytes = 64 * 1024): Generator<Buffer> {
+  let pending: string[] = [];
+  let pendingLength = 0;
+  for (const piece of jsonChunks(value)) {
+    pending.push(piece);
+    pendingLength += piece.length;
+    if (pendingLength >= bytes) {
+      yield Buffer.from(pending.join(""), "utf8");
+      pending = [];
+      pendingLength = 0;
+    }
+  }
+  if (pendingLength > 0) yield Buffer.from(pending.join(""), "utf8");
 }
 
 /** The content type a key's extension suggests (the full IANA table, from the `mime` package). */
@@ -155,8 +246,10 @@ export async function downloadToDir(
       limit(async (): Promise<DownloadedObject | null> => {
         if (failed) return null;
         try {
-          const opened = await io.open(job.key, opts);
+          // The directory first: the object is opened only when it can be piped at once, so its connection is
+          // not held (nor left to time out) while the file system works.
           await mkdir(dirname(job.path), { recursive: true });
+          const opened = await io.open(job.key, opts);
           const file = createWriteStream(job.path);
           await pipeline(opened.stream, file, opts?.signal ? { signal: opts.signal } : {});
           return {

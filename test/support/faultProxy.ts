@@ -30,6 +30,7 @@
  *   });
  *   // point the client at proxy.url; proxy.counts.resetMidBody, proxy.total, proxy.requests;
  *   // proxy.enabled = false forwards everything untouched (e.g. while draining); await proxy.close().
+ *   // onRequest: ({ method, path, contentLength }) => … sees every request (to count or log them).
  *
  * `startFaultProxy(target, match, failures)` is the original shorthand: 503 SlowDown for the first
  * `failures` requests whose path contains `match`.
@@ -75,6 +76,8 @@ export interface FaultProxyOptions {
   body?: "s3" | "json";
   /** Share of the upstream body sent before a mid-body fault (0–1, default 0.5; at least 1 byte is sent). */
   partialShare?: number;
+  /** Called for every request before anything is decided (e.g. to count multipart `uploadId` requests). */
+  onRequest?: (req: { method: string; path: string; contentLength?: number }) => void;
 }
 
 export interface FaultProxy {
@@ -249,6 +252,8 @@ export async function startFaultInjectingProxy(opts: FaultProxyOptions): Promise
     res.on("error", () => {});
     const method = req.method ?? "GET";
     const path = req.url ?? "/";
+    const declared = Number(req.headers["content-length"]);
+    opts.onRequest?.({ method, path, ...(Number.isFinite(declared) ? { contentLength: declared } : {}) });
     const fault = enabled ? choose(method, path) : null;
     if (fault === "status503" || fault === "status500") {
       counts[fault]++;
