@@ -169,7 +169,8 @@ export function redactKeyOnSerialise<T extends LlmConfig>(config: T): T {
  * - `<PREFIX>_LLM_BASE_URL` | `LLM_BASE_URL` (for the configured provider), else `<PROVIDER>_BASE_URL`.
  * - `<PREFIX>_LLM_TEMPERATURE` (default 0), `<PREFIX>_LLM_TIMEOUT` (seconds, default 300),
  *   `<PREFIX>_LLM_MAX_RETRIES` (3), `<PREFIX>_LLM_CONCURRENCY` (4), `<PREFIX>_LLM_REASONING_EFFORT`,
- *   `<PREFIX>_LLM_STRUCTURED_OUTPUTS` (true/false).
+ *   `<PREFIX>_LLM_STRUCTURED_OUTPUTS` (true/false; false forces prompt-only JSON mode, for endpoints
+ *   without `json_schema` support).
  * - keys: `DEV_<PROVIDER>_API_KEY`, then `<PROVIDER>_API_KEY`.
  *
  * Override (request payload): a provider other than the configured one takes its own default model, key and
@@ -214,7 +215,11 @@ export function resolveLlmConfig(env: Env, prefix: LlmPrefix, overrides: LlmOver
     );
   }
 
-  const config: LlmConfig = { provider: entry.provider, model };
+  const config: LlmConfig = {
+    provider: entry.provider,
+    model,
+    structuredOutputsSetting: `${prefix}_LLM_STRUCTURED_OUTPUTS`,
+  };
   if (baseURL) config.baseURL = baseURL;
   if (entry.name) config.name = entry.name;
   const temperature = number(env, `${prefix}_LLM_TEMPERATURE`, 0, 2);

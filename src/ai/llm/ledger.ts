@@ -35,6 +35,18 @@ interface LabelEntry {
   inputTokens: number;
   outputTokens: number;
   seconds: number;
+  /** The largest output budget (max output tokens) a request of this label was given. */
+  maxOutputTokens: number;
+  /** Requests that ended because the budget ran out. */
+  budgetStops: number;
+}
+
+/** What a finished request adds besides its usage. */
+export interface RequestBudget {
+  /** The max output tokens the request was sent with. */
+  budget?: number;
+  /** It ended at the budget (finish reason "length"). */
+  stoppedByBudget?: boolean;
 }
 
 export interface LlmLedgerJSON {
@@ -53,6 +65,10 @@ export interface LlmLedgerJSON {
   cachedInputTokens: number;
   /** Requests whose provider reported no usage (their tokens are missing from the totals). */
   requestsWithoutUsage: number;
+  /** Sum of the output budgets (max output tokens) of all requests: the most output that could be billed. */
+  outputBudgetTokens: number;
+  /** Requests stopped by their output budget (a loop or an over-long answer). */
+  budgetStops: number;
   /** Time with at least one call running. */
   wallSeconds: number;
   /** Sum of call durations (exceeds wallSeconds when calls overlap). */
@@ -92,6 +108,8 @@ export class LlmLedger {
   #retries = 0;
   #repairs = 0;
   #requestsWithoutUsage = 0;
+  #outputBudgetTokens = 0;
+  #budgetStops = 0;
   #callMs = 0;
   #wallMs = 0;
   #inFlight = 0;
@@ -108,7 +126,17 @@ export class LlmLedger {
   #label(label: string): LabelEntry {
     let e = this.#labels.get(label);
     if (!e) {
-      e = { calls: 0, failures: 0, retries: 0, repairs: 0, inputTokens: 0, outputTokens: 0, seconds: 0 };
+      e = {
+        calls: 0,
+        failures: 0,
+        retries: 0,
+        repairs: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        seconds: 0,
+        maxOutputTokens: 0,
+        budgetStops: 0,
+      };
       this.#labels.set(label, e);
     }
     return e;
@@ -138,7 +166,22 @@ export class LlmLedger {
   }
 
   /** One model request finished (successfully or not); `usage` when the provider reported it. */
-  recordRequest(provider: string, model: string, label: string, usage: UsageLike | undefined): void {
+  recordRequest(
+    provider: string,
+    model: string,
+    label: string,
+    usage: UsageLike | undefined,
+    budget: RequestBudget = {},
+  ): void {
+    if (budget.budget !== undefined && budget.budget > 0) {
+      this.#outputBudgetTokens += budget.budget;
+      const entry = this.#label(label);
+      entry.maxOutputTokens = Math.max(entry.maxOutputTokens, budget.budget);
+    }
+    if (budget.stoppedByBudget) {
+      this.#budgetStops++;
+      this.#label(label).budgetStops++;
+    }
     const key = `${provider}:${model}`;
     let m = this.#models.get(key);
     if (!m) {
@@ -226,6 +269,8 @@ export class LlmLedger {
       repairs: this.#repairs,
       ...totals,
       requestsWithoutUsage: this.#requestsWithoutUsage,
+      outputBudgetTokens: this.#outputBudgetTokens,
+      budgetStops: this.#budgetStops,
       wallSeconds: round(wallMs / 1000, 3),
       callSeconds: round(this.#callMs / 1000, 3),
       estimatedCostUsd: cost === null ? null : round(cost, 9),

@@ -3,11 +3,19 @@
  * one repair round for invalid structured output, and ledger accounting. `createLlm` builds the model from a
  * provider config; tests and pipeline tests pass an AI SDK mock model to `createLlmFromModel` directly.
  */
-import { generateText, type LanguageModel, type ModelMessage, NoObjectGeneratedError, Output } from "ai";
+import {
+  generateText,
+  jsonSchema,
+  type LanguageModel,
+  type ModelMessage,
+  NoObjectGeneratedError,
+  Output,
+} from "ai";
 import pLimit, { type LimitFunction } from "p-limit";
 import type { z } from "zod";
 import { TaskError } from "../../contract/errors.js";
 import { DEFAULT_BACKOFF, defaultSleep, retryDelayMs } from "./backoff.js";
+import { budgetForSchema, DEFAULT_TEXT_BUDGET } from "./budget.js";
 import {
   classifyFailure,
   invalidOutputError,
@@ -16,7 +24,15 @@ import {
   unavailableError,
 } from "./failures.js";
 import { LlmLedger } from "./ledger.js";
-import { echoOf, parseReply, repairInstruction, withSchemaInstruction } from "./structured.js";
+import {
+  echoOf,
+  jsonSchemaOf,
+  parseReply,
+  repairInstruction,
+  validateFitted,
+  withoutLengthLimits,
+  withSchemaInstruction,
+} from "./structured.js";
 import type {
   BackoffOptions,
   Llm,
@@ -56,6 +72,11 @@ export interface ModelLlmOptions extends LlmRuntimeOptions {
   providerOptions?: ProviderOptions;
   /** For `describe()` only. */
   baseURL?: string;
+  /**
+   * The setting that switches structured outputs off (e.g. MACRO_LLM_STRUCTURED_OUTPUTS), named in the
+   * error when an endpoint rejects a `json_schema` request.
+   */
+  structuredOutputsSetting?: string;
 }
 
 /** gpt-5*, o1/o3/o4…: they reject `temperature` and spend output tokens on reasoning. */
@@ -74,6 +95,7 @@ interface Core {
   maxRetries: number;
   concurrency: number;
   structuredOutputs: boolean;
+  structuredOutputsSetting: string | undefined;
   providerOptions: ProviderOptions | undefined;
   baseURL: string | undefined;
   limit: LimitFunction;
@@ -87,11 +109,19 @@ type Prompt = { system?: string; prompt: string } | { system?: string; messages:
 
 interface RequestExtra {
   output?: Parameters<typeof generateText>[0]["output"];
-  maxOutputTokens?: number;
+  /** Always set: every request has an output budget. */
+  maxOutputTokens: number;
   temperature?: number;
 }
 
-type Attempt<T> = { ok: true; value: T } | { ok: false; text: string | undefined; issues: string[] };
+type Attempt<T> =
+  | { ok: true; value: T }
+  | { ok: false; text: string | undefined; issues: string[]; cutOff: boolean };
+
+/** The token budget ran out before the answer ended (a loop, or an answer longer than asked for). */
+function stoppedByBudget(finishReason: unknown): boolean {
+  return finishReason === "length";
+}
 
 function positiveInt(value: number | undefined, fallback: number, min: number): number {
   return value !== undefined && Number.isFinite(value) && value >= min ? Math.floor(value) : fallback;
@@ -255,29 +285,44 @@ class ModelLlm implements Llm {
           model: c.model,
           ...prompt,
           ...(extra.output ? { output: extra.output } : {}),
-          ...(extra.maxOutputTokens !== undefined ? { maxOutputTokens: extra.maxOutputTokens } : {}),
+          maxOutputTokens: extra.maxOutputTokens,
           ...(temperature !== undefined ? { temperature } : {}),
           ...(c.providerOptions ? { providerOptions: c.providerOptions } : {}),
           abortSignal,
           // Retries are ours: the SDK's would hide failures from the ledger and ignore our caps.
           maxRetries: 0,
         }).finally(() => clearTimeout(timer));
-        this.#ledger.recordRequest(c.provider, c.modelId, label, result.totalUsage);
+        this.#ledger.recordRequest(c.provider, c.modelId, label, result.totalUsage, {
+          budget: extra.maxOutputTokens,
+          stoppedByBudget: stoppedByBudget(result.finishReason),
+        });
         return result;
       } catch (err) {
         if (NoObjectGeneratedError.isInstance(err)) {
           // The request worked; its output did not parse. The caller decides about a repair.
-          this.#ledger.recordRequest(c.provider, c.modelId, label, err.usage);
+          this.#ledger.recordRequest(c.provider, c.modelId, label, err.usage, {
+            budget: extra.maxOutputTokens,
+            stoppedByBudget: stoppedByBudget(err.finishReason),
+          });
           throw err;
         }
-        this.#ledger.recordRequest(c.provider, c.modelId, label, undefined);
+        this.#ledger.recordRequest(c.provider, c.modelId, label, undefined, {
+          budget: extra.maxOutputTokens,
+        });
         if (signal?.aborted) {
           this.#ledger.recordFailure("aborted");
           throw signal.reason;
         }
         const failure = classifyFailure(err, timeout.signal.aborted);
         this.#ledger.recordFailure(failure.kind);
-        if (!failure.retryable) throw rejectedError(failure, attempt, label, c.modelId, err);
+        if (!failure.retryable) {
+          const error = rejectedError(failure, attempt, label, c.modelId, err);
+          if (failure.status === 400 && extra.output && c.structuredOutputs && c.structuredOutputsSetting) {
+            // The usual cause with local servers: no json_schema support. Say how to switch it off.
+            error.message += `; if the endpoint does not support json_schema output, set ${c.structuredOutputsSetting}=false`;
+          }
+          throw error;
+        }
         const wait =
           attempt > c.maxRetries ? null : retryDelayMs(attempt, failure.retryAfterMs, c.backoff, c.random);
         if (wait === null) throw unavailableError(failure, attempt, label, c.modelId, err);
@@ -303,20 +348,36 @@ class ModelLlm implements Llm {
 
   async #object<S extends z.ZodType>(schema: S, options: LlmCallOptions): Promise<z.output<S>> {
     const c = this.#core;
+    const json = jsonSchemaOf(schema);
     const system = c.structuredOutputs ? options.system : withSchemaInstruction(options.system, schema);
-    // Native mode: the provider gets the JSON schema and the SDK validates. Prompt mode: plain JSON mode
-    // (which also avoids the SDK's "schema unsupported" console warning), validated here.
+    // Native mode: the provider gets the JSON schema without length limits (constrained decoders cannot
+    // compile large ones); the SDK validates with the strict schema after shortening over-long strings.
+    // Prompt mode: plain JSON mode (which also avoids the SDK's "schema unsupported" console warning),
+    // validated here the same way.
     const output = c.structuredOutputs
-      ? Output.object({ schema: schema as z.ZodType<z.output<S>> })
+      ? Output.object({
+          schema: jsonSchema<z.output<S>>(withoutLengthLimits(json) as Parameters<typeof jsonSchema>[0], {
+            validate: (value) => {
+              const r = validateFitted(schema, value, json);
+              return r.success ? { success: true, value: r.data } : { success: false, error: r.error };
+            },
+          }),
+        })
       : Output.json();
-    const extra = {
+    const extra: RequestExtra = {
       output,
-      ...(options.maxOutputTokens !== undefined ? { maxOutputTokens: options.maxOutputTokens } : {}),
+      maxOutputTokens: options.maxOutputTokens ?? budgetForSchema(json),
       ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
     };
     const base = system === undefined ? {} : { system };
 
-    const first = await this.#attemptObject(schema, { ...base, prompt: options.prompt }, extra, options);
+    const first = await this.#attemptObject(
+      schema,
+      json,
+      { ...base, prompt: options.prompt },
+      extra,
+      options,
+    );
     if (first.ok) return first.value;
 
     this.#ledger.recordFailure("invalid_output");
@@ -325,9 +386,19 @@ class ModelLlm implements Llm {
     const messages: ModelMessage[] = [
       { role: "user", content: options.prompt },
       { role: "assistant", content: echoOf(first.text) },
-      { role: "user", content: repairInstruction(first.issues) },
+      {
+        role: "user",
+        content: repairInstruction(
+          first.cutOff
+            ? [
+                `the reply was cut off at the output limit of ${extra.maxOutputTokens} tokens: answer completely and briefly, without repeating yourself`,
+                ...first.issues,
+              ]
+            : first.issues,
+        ),
+      },
     ];
-    const second = await this.#attemptObject(schema, { ...base, messages }, extra, options);
+    const second = await this.#attemptObject(schema, json, { ...base, messages }, extra, options);
     if (second.ok) return second.value;
     this.#ledger.recordFailure("invalid_output");
     throw invalidOutputError(options.label, c.modelId, 2);
@@ -335,14 +406,17 @@ class ModelLlm implements Llm {
 
   async #attemptObject<S extends z.ZodType>(
     schema: S,
+    json: Record<string, unknown>,
     prompt: Prompt,
     extra: RequestExtra,
     options: LlmCallOptions,
   ): Promise<Attempt<z.output<S>>> {
     let text: string | undefined;
+    let cutOff = false;
     try {
       const result = await this.#request(options.label, prompt, extra, options.signal);
       text = result.text;
+      cutOff = stoppedByBudget(result.finishReason);
       // In native mode the SDK has already parsed and validated (and applied any transforms) once.
       if (this.#core.structuredOutputs) {
         try {
@@ -354,14 +428,15 @@ class ModelLlm implements Llm {
     } catch (err) {
       if (!NoObjectGeneratedError.isInstance(err)) throw err;
       text = err.text;
+      cutOff = stoppedByBudget(err.finishReason);
     }
-    const parsed = parseReply(schema, text);
-    return parsed.ok ? parsed : { ok: false, text, issues: parsed.issues };
+    const parsed = parseReply(schema, text, json);
+    return parsed.ok ? parsed : { ok: false, text, issues: parsed.issues, cutOff };
   }
 
   async #text(options: LlmCallOptions): Promise<string> {
-    const extra = {
-      ...(options.maxOutputTokens !== undefined ? { maxOutputTokens: options.maxOutputTokens } : {}),
+    const extra: RequestExtra = {
+      maxOutputTokens: options.maxOutputTokens ?? DEFAULT_TEXT_BUDGET,
       ...(options.temperature !== undefined ? { temperature: options.temperature } : {}),
     };
     const prompt: Prompt =
@@ -406,6 +481,7 @@ export function createLlmFromModel(model: InjectableModel, options: ModelLlmOpti
     maxRetries: positiveInt(options.maxRetries, LLM_DEFAULTS.maxRetries, 0),
     concurrency,
     structuredOutputs: options.structuredOutputs ?? true,
+    structuredOutputsSetting: options.structuredOutputsSetting,
     providerOptions,
     baseURL: safeBaseURL(options.baseURL),
     limit: pLimit(concurrency),

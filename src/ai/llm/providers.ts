@@ -13,6 +13,11 @@ import { createLlmFromModel, type InjectableModel, type ModelLlmOptions } from "
 import type { Llm, LlmConfig, LlmRuntimeOptions } from "./types.js";
 
 /**
+ * openai-compatible: `json_schema` constrained decoding by default. llama.cpp's server, Ollama, vLLM and
+ * LM Studio support it, and with the schema only in the prompt small models echo the schema or the input
+ * instead of answering. Servers without it: set <PREFIX>_LLM_STRUCTURED_OUTPUTS=false (the error of a
+ * rejected json_schema request names the variable).
+ *
  * Groq enforces `json_schema` only on some models; on the others it answers 400 to it. Those get JSON mode
  * with the schema in the prompt instead.
  */
@@ -23,7 +28,7 @@ function defaultStructuredOutputs(config: LlmConfig): boolean {
     case "groq":
       return GROQ_STRUCTURED.test(config.model);
     case "openai-compatible":
-      return false;
+      return true;
     default:
       return true;
   }
@@ -67,7 +72,12 @@ function buildModel(
         supportsStructuredOutputs: structuredOutputs,
         includeUsage: true,
       });
-      return { model: provider.chatModel(config.model) };
+      // Non-strict for the same reason as openai: strict mode rejects optional fields on OpenAI-backed hosts;
+      // llama.cpp, Ollama and vLLM constrain decoding by the schema either way.
+      return {
+        model: provider.chatModel(config.model),
+        providerOptions: { openaiCompatible: { strictJsonSchema: false } },
+      };
     }
     default:
       throw terminal("VALIDATION_ERROR", "unknown LLM provider");
@@ -105,6 +115,7 @@ export function createLlm(config: LlmConfig, runtime: LlmRuntimeOptions = {}): L
   };
   if (built.providerOptions) options.providerOptions = built.providerOptions;
   if (config.baseURL) options.baseURL = config.baseURL;
+  if (config.structuredOutputsSetting) options.structuredOutputsSetting = config.structuredOutputsSetting;
   if (config.temperature !== undefined) options.temperature = config.temperature;
   if (config.timeoutMs !== undefined) options.timeoutMs = config.timeoutMs;
   if (config.maxRetries !== undefined) options.maxRetries = config.maxRetries;

@@ -37,9 +37,11 @@ export interface LlmConfig {
   /**
    * Whether the endpoint enforces a JSON schema natively (`response_format: json_schema`). When false the
    * schema is written into the system prompt and JSON mode is requested instead. Defaults: true for openai,
-   * anthropic, google; for groq only for models known to support it; false for openai-compatible.
+   * anthropic, google, openai-compatible; for groq only for models known to support it.
    */
   structuredOutputs?: boolean;
+  /** The variable that sets `structuredOutputs` (e.g. MACRO_LLM_STRUCTURED_OUTPUTS), named in errors. */
+  structuredOutputsSetting?: string;
 }
 
 /** What `describe()`/`toJSON()` of an Llm shows: safe to log, never holds the key. */

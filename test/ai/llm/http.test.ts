@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { after, before, beforeEach, test } from "node:test";
 import { inspect } from "node:util";
 import { z } from "zod";
-import { createLlm, LlmLedger } from "../../../src/ai/llm/index.js";
+import { createLlm, LlmLedger, resolveLlmConfig } from "../../../src/ai/llm/index.js";
 import { TaskError } from "../../../src/contract/errors.js";
 
 interface Seen {
@@ -78,11 +78,51 @@ beforeEach(() => {
 const Topic = z.object({ topic: z.string() });
 const KEY = "sk-local-test-key-0123456789";
 
-test("openai-compatible: a structured call over HTTP, with the schema in the prompt and JSON mode", async () => {
+test("openai-compatible: a structured call sends json_schema (no length limits) and an output budget", async () => {
+  script = [{ status: 200, body: completion('{"topic":"gardening"}', "local-model") }];
+  const llm = createLlm({ provider: "openai-compatible", model: "local-model", baseURL })!;
+  const Long = z.object({ topic: z.string().max(2000), notes: z.array(z.string().max(600)).max(4) });
+  const out = await llm.generateObject(Long.partial(), { prompt: "tomatoes", label: "topic" });
+  assert.deepEqual(out, { topic: "gardening" });
+  const body = seen[0]!.body;
+  const format = body.response_format as { type: string; json_schema: { schema: unknown; strict: boolean } };
+  assert.equal(format.type, "json_schema");
+  assert.equal(format.json_schema.strict, false);
+  assert.ok(!JSON.stringify(format.json_schema.schema).includes("maxLength"), "no length limits sent");
+  assert.ok(JSON.stringify(format.json_schema.schema).includes('"maxItems":4'));
+  assert.equal(typeof body.max_tokens, "number", "every call has an output budget");
+  assert.ok((body.max_tokens as number) > 0 && (body.max_tokens as number) <= 4096);
+  assert.equal(llm.ledger.toJSON().outputBudgetTokens, body.max_tokens);
+});
+
+test("a 400 to json_schema names the setting that switches to prompt-only JSON mode", async () => {
+  script = [{ status: 400, body: { error: { message: "response_format json_schema not supported" } } }];
+  const llm = createLlm(
+    resolveLlmConfig(
+      { MACRO_LLM_PROVIDER: "openai-compatible", MACRO_LLM_MODEL: "m", MACRO_LLM_BASE_URL: baseURL },
+      "MACRO",
+    ),
+  )!;
+  await assert.rejects(llm.generateObject(Topic, { prompt: "x", label: "topic" }), (err: Error) => {
+    assert.match(err.message, /rejected the request \(400\).*MACRO_LLM_STRUCTURED_OUTPUTS=false/);
+    return true;
+  });
+});
+
+test("openai-compatible forced to prompt-only JSON mode: the schema in the prompt and json_object", async () => {
   script = [{ status: 200, body: completion('{"topic":"gardening"}', "local-model") }];
   const ledger = new LlmLedger();
   const llm = createLlm(
-    { provider: "openai-compatible", model: "local-model", baseURL, apiKey: KEY },
+    resolveLlmConfig(
+      {
+        MACRO_LLM_PROVIDER: "openai-compatible",
+        MACRO_LLM_MODEL: "local-model",
+        MACRO_LLM_BASE_URL: baseURL,
+        MACRO_LLM_STRUCTURED_OUTPUTS: "false",
+        OPENAI_COMPATIBLE_API_KEY: KEY,
+      },
+      "MACRO",
+    ),
     { ledger },
   )!;
   const out = await llm.generateObject(Topic, {
