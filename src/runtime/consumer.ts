@@ -173,6 +173,8 @@ export class SqsConsumer {
   /** Deletes and delivery markers still running after their slot was freed; `stop` waits for them. */
   private readonly tails = new Set<Promise<unknown>>();
   private readonly fifoResults: boolean;
+  /** A task started over the cap since the last receive (its user's backlog may hide other users' work). */
+  private ranOverCap = false;
 
   constructor(private readonly opts: ConsumerOptions) {
     const cap = Math.max(1, Math.min(opts.concurrency, opts.maxTasksPerUser ?? opts.concurrency));
@@ -229,9 +231,11 @@ export class SqsConsumer {
       }
       // Slots this receive may fill. A scan (see below) asks for a full batch anyway, to look further down.
       const budget = Math.min(10, free);
-      // While a user is at the cap, look at a full batch: other users' work may sit behind that backlog.
-      const want = this.scanWide || this.slots.anyAtCap() ? 10 : budget;
+      // While a user is at the cap, or went over it since the last receive (its tasks may have just ended
+      // together), look at a full batch: other users' work may sit behind that user's backlog.
+      const want = this.scanWide || this.ranOverCap || this.slots.anyAtCap() ? 10 : budget;
       this.scanWide = false;
+      this.ranOverCap = false;
       this.reserved += budget;
       let messages: ReceivedMessage[] = [];
       // A signal per receive, tied to stop: the SDK leaves its abort listener on the signal it is given.
@@ -408,6 +412,7 @@ export class SqsConsumer {
   }
 
   private launch(m: ReceivedMessage, user: string, lease?: Lease): void {
+    if (!this.slots.canRun(user)) this.ranOverCap = true;
     this.inFlight++;
     this.slots.acquire(user);
     this.opts.metrics?.inFlight.set(this.inFlight);

@@ -23,6 +23,7 @@ import {
 import { createLogger } from "../../src/runtime/logger.js";
 import { type RunningWorker, startWorker } from "../../src/runtime/worker.js";
 import { createHandlerRegistry } from "../../src/tasks/registry.js";
+import type { TaskHandler } from "../../src/tasks/types.js";
 import { getElasticMq } from "../support/elasticmq.js";
 import { credentials, type QueueEnv, region, startQueueEnv, workerEnv } from "../support/queueEnv.js";
 import { type Script, scriptedHandler } from "../support/scriptedHandler.js";
@@ -130,10 +131,11 @@ for (const backend of backends) {
       queues: { request: string; result: string },
       extra: Record<string, string>,
       queue?: QueueClient,
+      handler: TaskHandler = scriptedHandler(),
     ) {
       const config = loadConfig(workerEnv(env, queues, extra), { requireQueues: true });
       const w = await startWorker(config, log, {
-        handlers: createHandlerRegistry([scriptedHandler()]),
+        handlers: createHandlerRegistry([handler]),
         ...(queue ? { queue } : {}),
       });
       workers.push(w);
@@ -181,14 +183,55 @@ for (const backend of backends) {
       assert.deepEqual(results.map((r) => r.taskId).sort(), [...backlog, other].map((r) => r.taskId).sort());
       for (const r of results) assert.equal(r.payload.status, "COMPLETED", r.taskId);
       const position = results.findIndex((r) => r.taskId === other.taskId);
-      // At most the two tasks of A that run beside it can finish first; without the cap B would come after
-      // every A task ahead of it that the four slots took.
-      assert.ok(position <= 2, `B's result came ${position + 1}th of ${results.length}`);
+      // The cap is work-conserving: before B is seen, A alone fills all four slots (idle slots never wait).
+      // Once A is at the cap the worker looks at full batches, sees B behind A's backlog at the first freed
+      // slot, and B goes before A's remaining six. So at most the four A tasks that were running finish
+      // first; without the cap B would come after all ten.
+      assert.ok(position <= 4, `B's result came ${position + 1}th of ${results.length}`);
+      // Held while B was waiting beside them (with four slots they fit in the hold; the requeue beyond it is
+      // checked by the next test).
       assert.ok((counted.held ?? 0) > 0, `A's tasks over the cap were held: ${JSON.stringify(counted)}`);
-      assert.ok((counted.requeued ?? 0) > 0, `the rest went back to the queue: ${JSON.stringify(counted)}`);
       // Deferral is not a receive: every A task ran once, on what the worker counts as its first receive.
       for (const r of backlog) assert.deepEqual(await runMarkers(r.taskId), [1], r.taskId);
       assert.deepEqual(await env.depth(requestQueue), { visible: 0, inFlight: 0 });
+    });
+
+    test("a lone user with more tasks than the cap uses every slot (the cap is work-conserving)", async () => {
+      const requestQueue = await env.createQueue("req");
+      const resultQueue = await env.createQueue("res");
+      const slots = 4; // the cap defaults to half: 2
+      // Each run waits until `slots` runs are going at once, or until a deadline far beyond any receive: with
+      // the cap holding the lone user back, only 2 would ever run together.
+      let running = 0;
+      let most = 0;
+      let allRunning = () => {};
+      const together = new Promise<void>((r) => {
+        allRunning = r;
+      });
+      const observing: TaskHandler = {
+        type: "GRAPH_GENERATION_REQUEST",
+        async run(payload) {
+          running++;
+          most = Math.max(most, running);
+          if (running >= slots) allRunning();
+          await Promise.race([together, new Promise((r) => setTimeout(r, 20_000))]);
+          running--;
+          const p = payload as { userId: string };
+          return { userId: p.userId, status: "COMPLETED", resultS3Key: "results/x/graph.json" };
+        },
+      };
+      const tasks = Array.from({ length: 2 * slots }, () => request("user-lone", {}));
+      for (const r of tasks) await env.send(requestQueue, r);
+      await worker(
+        { request: requestQueue, result: resultQueue },
+        { WORKER_CONCURRENCY: String(slots) },
+        undefined,
+        observing,
+      );
+      const results = finalsInOrder(await env.drain(resultQueue, { count: tasks.length, timeoutMs: 90_000 }));
+      await Promise.all(workers.splice(0).map((x) => x.stop()));
+      assert.equal(results.length, tasks.length);
+      assert.equal(most, slots, `at most ${most} of the lone user's tasks ran at once`);
     });
 
     test("a deferred task is never answered FAILED because of its deferrals; requeues keep the group id", async () => {
@@ -197,8 +240,9 @@ for (const backend of backends) {
       // Each task fails transiently on its first run and succeeds on its second: with MAX_RECEIVE_COUNT=2 a
       // single receive spent on a deferral would turn that first failure into a FAILED result.
       // Tasks longer than the first scan backoff (250 ms), so the worker looks past the ones it holds.
-      const tasks = Array.from({ length: 6 }, () =>
-        request("user-a", { sleepMs: 600, failTransientTimes: 1 }),
+      // Two users: the cap is work-conserving, so deferrals happen when both have work waiting.
+      const tasks = Array.from({ length: 8 }, (_, i) =>
+        request(i % 2 === 0 ? "user-a" : "user-b", { sleepMs: 600, failTransientTimes: 1 }),
       );
       for (const r of tasks) await env.send(requestQueue, r);
       // The SQS client, plus what a fair queue would add: the MessageGroupId the backend set (= the user).
@@ -206,7 +250,7 @@ for (const backend of backends) {
       const real = createQueueClient(createSqsClient({ region, endpoint: env.sqsEndpoint, credentials }), {
         batchWindowMs: 5,
       });
-      const requeued: SendOptions[] = [];
+      const requeued: { body: string; opts: SendOptions }[] = [];
       const queue: QueueClient = {
         ...real,
         async receive(url, opts) {
@@ -215,7 +259,7 @@ for (const backend of backends) {
         },
         async send(url, body, opts) {
           if (url === requestQueue && opts) {
-            requeued.push(opts);
+            requeued.push({ body, opts });
             // ElasticMQ, like SQS before fair queues, refuses a MessageGroupId on a standard queue.
             const { messageGroupId: _, ...rest } = opts;
             return real.send(url, body, backend.name === "elasticmq" ? rest : opts);
@@ -238,9 +282,9 @@ for (const backend of backends) {
         assert.equal(r.payload.status, "COMPLETED", `${r.taskId}: ${JSON.stringify(r)}`);
       assert.ok((counted.requeued ?? 0) > 0, `some tasks were requeued: ${JSON.stringify(counted)}`);
       assert.equal(requeued.length, counted.requeued ?? 0);
-      for (const o of requeued) {
-        assert.equal(o.messageGroupId, "user-a");
-        assert.ok((o.delaySeconds ?? 0) > 0);
+      for (const { body, opts } of requeued) {
+        assert.equal(opts.messageGroupId, userOfBody(body), "the copy keeps its group id");
+        assert.ok((opts.delaySeconds ?? 0) > 0);
       }
       // Two real runs each, seen by the task as its first and second receive, however often it was deferred.
       for (const r of tasks) assert.deepEqual(await runMarkers(r.taskId), [1, 2], r.taskId);

@@ -3,6 +3,7 @@
  * ElasticMQ (when the test command started it; see scripts/test.mjs).
  */
 import assert from "node:assert/strict";
+import { getEventListeners } from "node:events";
 import { after, before, describe, test } from "node:test";
 import {
   CreateQueueCommand,
@@ -476,6 +477,33 @@ for (const backend of backends) {
         assert.equal(p.taskId, msg.taskId);
         assert.ok((p.timestamp as string) < (final.timestamp as string));
         assert.equal((p.payload as { userId: string }).userId, "user-12345");
+      }
+    });
+
+    test("waits for a free slot leave no listener on the stop signal (no MaxListenersExceededWarning)", async () => {
+      const request = await env.createQueue("req");
+      const result = await env.createQueue("res");
+      const warnings: Error[] = [];
+      const onWarning = (w: Error) => {
+        if (w.name === "MaxListenersExceededWarning") warnings.push(w);
+      };
+      process.on("warning", onWarning);
+      try {
+        // Two slots, 40 tasks queued: the poller waits for a free slot again and again.
+        const w = await worker(
+          { request, result },
+          { WORKER_CONCURRENCY: "2", WORKER_MAX_TASKS_PER_USER: "0" },
+        );
+        const tasks = Array.from({ length: 40 }, () => graphRequest({ sleepMs: 5 }));
+        for (const t of tasks) await env.send(request, t);
+        const results = await env.drain(result, { count: tasks.length, timeoutMs: 90_000 });
+        assert.equal(results.length, tasks.length);
+        const listeners = getEventListeners(w.consumer.stopSignalForTests, "abort").length;
+        assert.ok(listeners <= 3, `${listeners} abort listeners on the stop signal`);
+        await stopAll();
+        assert.deepEqual(warnings, []);
+      } finally {
+        process.off("warning", onWarning);
       }
     });
 

@@ -34,3 +34,28 @@ test("a failed batch call rejects every entry in it", async () => {
   const outcomes = await Promise.allSettled([b.add(1), b.add(2)]);
   assert.ok(outcomes.every((o) => o.status === "rejected"));
 });
+
+test("adaptive: a lone call goes out at once; calls made while a batch call runs go together when it returns", async () => {
+  const batches: string[][] = [];
+  const returns: (() => void)[] = [];
+  const b = new MicroBatcher<string>(
+    (entries) => {
+      batches.push(entries.map((e) => e.item));
+      return new Promise((resolve) => returns.push(() => resolve(entries.map((e) => ({ id: e.id })))));
+    },
+    // The window would hold every call for a minute if adaptive mode used it.
+    { windowMs: 60_000, maxBatch: 10, maxInFlight: 1 },
+  );
+  const first = b.add("a");
+  while (batches.length === 0) await new Promise((r) => setImmediate(r));
+  assert.deepEqual(batches, [["a"]]);
+  const rest = ["b", "c", "d"].map((x) => b.add(x));
+  await new Promise((r) => setImmediate(r));
+  assert.deepEqual(batches, [["a"]], "nothing more goes out while the one allowed batch call runs");
+  returns.shift()?.();
+  await first;
+  while (batches.length === 1) await new Promise((r) => setImmediate(r));
+  assert.deepEqual(batches, [["a"], ["b", "c", "d"]]);
+  returns.shift()?.();
+  await Promise.all(rest);
+});
