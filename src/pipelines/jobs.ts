@@ -6,9 +6,15 @@
 import { buildMacroGraph } from "./graph/build.js";
 import { microscopeIngestJob } from "./microscope/job.js";
 import type { GraphStage } from "./progress.js";
+import { extractFileJob, loadSourcesJob } from "./sources/job.js";
 
 export interface JobIO {
   progress(stage: GraphStage, done: number, total: number): void;
+  /**
+   * Streams a piece of the output to the caller's `onData` (see CpuRunOptions), waiting while the main thread
+   * is behind; for outputs too large to come back as one message. Rejects when the caller gave no `onData`.
+   */
+  send(data: unknown): Promise<void>;
 }
 
 export type CpuJob = (input: never, io: JobIO) => unknown;
@@ -38,6 +44,8 @@ export const cpuJobs = {
   spin,
   macroGraph: buildMacroGraph,
   microscopeIngest: microscopeIngestJob,
+  loadSources: loadSourcesJob,
+  extractFile: extractFileJob,
 } satisfies Record<string, CpuJob>;
 
 export type CpuJobName = keyof typeof cpuJobs;

@@ -13,7 +13,14 @@ import type { GraphStage } from "../pipelines/progress.js";
 export interface CpuRunOptions {
   signal?: AbortSignal;
   onProgress?: (stage: GraphStage, done: number, total: number) => void;
+  /**
+   * Receives what the job streams with `io.send`, in order, before `run` resolves. Each piece is its own
+   * message, acknowledged after `onData` returns, so the main thread deserializes one piece per turn.
+   */
+  onData?: (data: unknown) => void;
 }
+
+type PortMessage = { stage: GraphStage; done: number; total: number } | { data: unknown } | { end: true };
 
 export interface CpuPool {
   run<N extends CpuJobName>(job: N, input: CpuJobInput<N>, opts?: CpuRunOptions): Promise<CpuJobOutput<N>>;
@@ -43,21 +50,39 @@ export function createCpuPool(opts: { threads: number; idleTimeoutMs?: number })
   return {
     threads: Math.max(1, opts.threads),
     async run(job, input, runOpts = {}) {
-      const channel = runOpts.onProgress ? new MessageChannel() : undefined;
-      if (channel && runOpts.onProgress) {
-        const onProgress = runOpts.onProgress;
-        channel.port1.on("message", (m: { stage: GraphStage; done: number; total: number }) =>
-          onProgress(m.stage, m.done, m.total),
-        );
-      }
+      const { onProgress, onData } = runOpts;
+      const channel = onProgress || onData ? new MessageChannel() : undefined;
+      let consumerError: unknown;
+      // Settles once the thread's last message is in ("end"), or its side of the port is gone.
+      const drained = new Promise<void>((resolve) => {
+        if (!channel) return resolve();
+        channel.port1.on("close", resolve);
+        channel.port1.on("message", (m: PortMessage) => {
+          if ("end" in m) return resolve();
+          // A throwing callback must not become an uncaught exception of the process: it fails this run, and
+          // closing the port stops the job's sends.
+          try {
+            if ("data" in m) {
+              onData?.(m.data);
+              channel.port1.postMessage("ack");
+            } else onProgress?.(m.stage, m.done, m.total);
+          } catch (err) {
+            consumerError ??= err;
+            channel.port1.close();
+          }
+        });
+      });
       try {
-        return (await pool.run(
-          { job, input, port: channel?.port2 },
+        const output = (await pool.run(
+          { job, input, port: channel?.port2, acceptsData: onData !== undefined },
           {
             ...(channel ? { transferList: [channel.port2] } : {}),
             ...(runOpts.signal ? { signal: runOpts.signal } : {}),
           },
         )) as CpuJobOutput<typeof job>;
+        await drained;
+        if (consumerError !== undefined) throw consumerError;
+        return output;
       } catch (err) {
         if (runOpts.signal?.aborted) {
           throw new TaskError("INTERNAL_ERROR", "the task was cancelled", { kind: "transient", cause: err });

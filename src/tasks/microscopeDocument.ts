@@ -3,12 +3,15 @@
  * §2.5; text extracted with the same parsers as graph generation, zip formats opened with size limits), or the
  * note/conversation read from MongoDB (MICROSCOPE_INGEST_FROM_NODE_REQUEST, §2.4).
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { terminal } from "../contract/errors.js";
 import type { MicroscopeIngestFromNodeRequest, MicroscopeIngestRequest } from "../contract/requests.js";
 import { openMongoNodeReader } from "../infra/mongo.js";
 import type { ChatTurn } from "../pipelines/microscope/index.js";
 import { extensionOf } from "../pipelines/sources/files/buckets.js";
-import { extractFileText } from "../pipelines/sources/files/extract.js";
+import type { FileExtraction } from "../pipelines/sources/files/extract.js";
 import type { TaskContext } from "./types.js";
 
 export interface MicroscopeDocument {
@@ -41,11 +44,7 @@ export async function loadFileDocument(
   if (head.size > MAX_FILE_BYTES) {
     throw terminal("DOCUMENT_TOO_LARGE", `the file is ${head.size} bytes; the limit is ${MAX_FILE_BYTES}`);
   }
-  const bytes = await storage.getBytes(bucket, payload.s3_key, {
-    signal: ctx.signal,
-    maxBytes: MAX_FILE_BYTES,
-  });
-  const extracted = await extractFileText(bytes, { fileName: payload.file_name }, { signal: ctx.signal });
+  const extracted = await extractOnPool(bucket, payload, ctx);
   const text = extracted.texts.join("\n\n").trim();
   if (!text) {
     const ext = extensionOf(payload.file_name) || "unknown";
@@ -64,6 +63,32 @@ export async function loadFileDocument(
     // Markdown files segment at their headings like notes; everything else as a document.
     sourceType: ext === "md" || ext === "markdown" ? "note" : "document",
   };
+}
+
+/**
+ * The file goes to a temporary folder and its text is extracted on the CPU pool from there: parsing a
+ * document is CPU work that must not hold the event loop, and a path crosses the thread boundary for free.
+ */
+async function extractOnPool(
+  bucket: string,
+  payload: MicroscopeIngestRequest,
+  ctx: TaskContext,
+): Promise<FileExtraction> {
+  const dir = await mkdtemp(join(tmpdir(), "graphnode-microscope-"));
+  try {
+    const [downloaded] = await ctx.services.storage.downloadToDir(bucket, { keys: [payload.s3_key] }, dir, {
+      signal: ctx.signal,
+      maxBytes: MAX_FILE_BYTES,
+    });
+    if (!downloaded) throw terminal("INPUT_NOT_FOUND", `the uploaded file ${payload.s3_key} does not exist`);
+    return await ctx.services.cpu.run(
+      "extractFile",
+      { path: downloaded.path, fileName: payload.file_name },
+      { signal: ctx.signal },
+    );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 }
 
 export async function loadNodeDocument(

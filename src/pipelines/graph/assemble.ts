@@ -9,7 +9,7 @@ import type { MacroBuildOutput } from "./build.js";
 
 export interface AssembleOptions {
   language: string;
-  naming: "llm" | "local";
+  naming: "llm" | "local" | "mixed";
   generatedAt?: string;
   embedding: { provider: string; model: string; dimension: number; fingerprint?: string };
   extraMetadata?: Record<string, unknown>;
@@ -41,6 +41,8 @@ export function assembleGraph(
       timestamp: isoTime(item.createTime),
       keywords,
       top_keywords: keywords.slice(0, 3).map((k) => k.term),
+      // The node stands for the whole file, but its keywords and vector come from the text before the cap.
+      ...(item.meta.truncated ? { metadata: { text_truncated: true } } : {}),
     };
   });
   const edges = built.edges.map((e) => ({

@@ -43,6 +43,7 @@ export function graphGenerationHandler(): TaskHandler {
           dir,
           signal: ctx.signal,
           includeNotion: config.env.INCLUDE_NOTION_NODES === "true",
+          cpu: ctx.services.cpu,
         });
         const { items } = inputs;
         timing.load_seconds = Math.round(performance.now() - t0) / 1000;

@@ -1,6 +1,8 @@
 /**
  * Fetches a graph-generation request's inputs into a local folder and turns them into source items:
  * the backend bundle under a prefix (contract §2.1), or the legacy single key plus `extraS3Keys`.
+ * Downloading is I/O and stays here; parsing the JSON inputs and extracting the files' text is CPU work and
+ * runs on the worker-thread pool (the `loadSources` job), so heartbeats and polling go on meanwhile.
  *
  * One unreadable or oddly named file never fails the task: objects whose key could not be written safely
  * under the folder are saved under a sanitised name, and parse failures become items with `parseError`.
@@ -11,8 +13,9 @@ import { terminal } from "../../contract/errors.js";
 import type { GraphGenerationRequest } from "../../contract/requests.js";
 import { unsafeKeyReason } from "../../infra/safeKey.js";
 import type { ObjectInfo, ObjectStorage } from "../../infra/storage.js";
-import { iterateBundle, iterateLegacyInputs } from "../../pipelines/sources/index.js";
+import { type LoadSourcesInput, unwrapOutcome } from "../../pipelines/sources/job.js";
 import type { SourceItem } from "../../pipelines/sources/types.js";
+import type { CpuPool } from "../../runtime/cpuPool.js";
 
 export interface LoadedInputs {
   items: SourceItem[];
@@ -39,7 +42,7 @@ async function downloadPrefix(
   dir: string,
   signal: AbortSignal,
   warnings: string[],
-): Promise<Map<string, string>> {
+): Promise<Record<string, string>> {
   const objects = await storage.list(bucket, prefix, { signal });
   const listed = objects.filter((o) => !o.key.endsWith("/"));
   if (listed.length === 0) throw terminal("INPUT_NOT_FOUND", `no input objects under ${prefix}`);
@@ -50,8 +53,8 @@ async function downloadPrefix(
     signal,
     maxBytes: MAX_OBJECT_BYTES,
   });
-  const mimeTypes = new Map<string, string>();
-  for (const d of downloaded) if (d.contentType) mimeTypes.set(basename(d.key), d.contentType);
+  const mimeTypes: Record<string, string> = {};
+  for (const d of downloaded) if (d.contentType) mimeTypes[basename(d.key)] = d.contentType;
   for (const o of odd) {
     const rel = sanitisedName(o.key.slice(prefix.length));
     if (!rel) continue;
@@ -59,9 +62,25 @@ async function downloadPrefix(
     const target = join(dir, sanitisedName(prefix), rel);
     await mkdir(join(target, ".."), { recursive: true });
     await writeFile(target, await storage.getBytes(bucket, o.key, { signal, maxBytes: MAX_OBJECT_BYTES }));
-    if (o.contentType) mimeTypes.set(basename(rel), o.contentType);
+    if (o.contentType) mimeTypes[basename(rel)] = o.contentType;
   }
   return mimeTypes;
+}
+
+/** Runs the `loadSources` job on the pool and gathers the items it streams back, batch by batch. */
+export async function loadSourcesOnPool(
+  cpu: CpuPool,
+  input: LoadSourcesInput,
+  signal?: AbortSignal,
+): Promise<{ items: SourceItem[]; format: string; warnings: string[]; skippedNotion: number }> {
+  const items: SourceItem[] = [];
+  const outcome = await cpu.run("loadSources", input, {
+    ...(signal ? { signal } : {}),
+    onData: (batch) => {
+      for (const item of batch as SourceItem[]) items.push(item);
+    },
+  });
+  return { ...unwrapOutcome(outcome), items };
 }
 
 export async function loadGraphInputs(opts: {
@@ -71,54 +90,39 @@ export async function loadGraphInputs(opts: {
   dir: string;
   signal: AbortSignal;
   includeNotion: boolean;
+  cpu: CpuPool;
 }): Promise<LoadedInputs> {
   const { payload, storage, dir, signal } = opts;
   const bucket = payload.bucket ?? opts.defaultBucket;
   const warnings: string[] = [];
-  const items: SourceItem[] = [];
-  let skippedNotion = 0;
-  const onWarning = (m: string) => {
-    if (warnings.length < 200) warnings.push(m);
-  };
-
+  let input: LoadSourcesInput;
   if (payload.s3Key.endsWith("/")) {
     const mimeTypes = await downloadPrefix(storage, bucket, payload.s3Key, dir, signal, warnings);
     // downloadToDir keeps full keys as paths, so the bundle sits at dir/<prefix>.
     const bundleDir = join(dir, sanitisedName(payload.s3Key));
-    for await (const item of iterateBundle(bundleDir, {
-      mimeTypes,
-      signal,
-      onWarning,
-      includeNotion: true,
-    })) {
-      if (item.kind === "notion" && !opts.includeNotion) {
-        skippedNotion++;
-        continue;
-      }
-      items.push(item);
-    }
+    input = { source: "bundle", dir: bundleDir, mimeTypes, includeNotion: opts.includeNotion };
   } else {
     const keys = [payload.s3Key, ...payload.extraS3Keys];
     const downloaded = await storage.downloadToDir(bucket, { keys }, dir, {
       signal,
       maxBytes: MAX_OBJECT_BYTES,
     });
-    for await (const item of iterateLegacyInputs(
-      downloaded.map((d) => d.path),
-      { signal, onWarning },
-    )) {
-      if (item.kind === "notion" && !opts.includeNotion) {
-        skippedNotion++;
-        continue;
-      }
-      items.push(item);
-    }
+    input = { source: "legacy", paths: downloaded.map((d) => d.path), includeNotion: opts.includeNotion };
   }
-  if (items.length === 0) {
+  const loaded = await loadSourcesOnPool(
+    opts.cpu,
+    { ...input, maxWarnings: Math.max(0, 200 - warnings.length) },
+    signal,
+  );
+  if (loaded.items.length === 0) {
     throw terminal(
       "INVALID_INPUT",
       "the request holds no conversations, notes or files to build a graph from",
     );
   }
-  return { items, warnings, skippedNotion };
+  return {
+    items: loaded.items,
+    warnings: [...warnings, ...loaded.warnings],
+    skippedNotion: loaded.skippedNotion,
+  };
 }

@@ -8,12 +8,12 @@ import { join } from "node:path";
 import { createLlm, resolveLlmConfig } from "../../ai/llm/index.js";
 import { validateOutput } from "../../contract/files/validate.js";
 import { type GraphStage, monotonicProgress } from "../../pipelines/progress.js";
-import { loadAnySource } from "../../pipelines/sources/index.js";
 import { summarizeGraph } from "../../pipelines/summary/index.js";
 import type { CpuPool } from "../../runtime/cpuPool.js";
 import type { Logger } from "../../runtime/logger.js";
 import { writeGraphView } from "../../viewer/index.js";
 import { generateGraph } from "./generate.js";
+import { loadSourcesOnPool } from "./inputs.js";
 
 export async function buildGraphFromPath(opts: {
   input: string;
@@ -28,11 +28,12 @@ export async function buildGraphFromPath(opts: {
   signal?: AbortSignal;
   onProgress?: (stage: GraphStage, done: number, total: number) => void;
 }): Promise<{ format: string; nodes: number; clusters: number; files: string[] }> {
-  const warnings: string[] = [];
-  const { format, items } = await loadAnySource(opts.input, {
-    onWarning: (m) => warnings.length < 100 && warnings.push(m),
-    ...(opts.signal ? { signal: opts.signal } : {}),
-  });
+  // Parsed on the pool like the worker's inputs: a large export must not stall this process either.
+  const { format, items, warnings } = await loadSourcesOnPool(
+    opts.cpu,
+    { source: "any", path: opts.input, maxWarnings: 100 },
+    opts.signal,
+  );
   if (items.length === 0)
     throw new Error(`${opts.input}: no conversations, notes or files found (${format})`);
   const { graph, features, built } = await generateGraph({

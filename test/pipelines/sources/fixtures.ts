@@ -189,3 +189,55 @@ export function backendNote(
     update_time: time,
   };
 }
+
+/**
+ * A Word file whose word/document.xml is about `xmlBytes` bytes of real WordprocessingML (paragraphs of
+ * formatted runs) while the .docx stays a few megabytes: the markup repeats, one number per paragraph does
+ * not, so it compresses ~55x, inside the zip reader's ratio limit (200x) like a genuine bloated export. Built
+ * with fflate's streaming zip, a megabyte at a time, so the XML is never held whole here either.
+ */
+export function makeHugeDocx(xmlBytes: number): { docx: Uint8Array; xmlBytes: number } {
+  const parts: Uint8Array[] = [];
+  const zip = new Zip((err, chunk) => {
+    if (err) throw err;
+    parts.push(chunk);
+  });
+  const entry = new ZipDeflate("word/document.xml", { level: 6 });
+  zip.add(entry);
+  const rPr =
+    '<w:rPr><w:rFonts w:ascii="Calibri" w:hAnsi="Calibri" w:eastAsia="Malgun Gothic" w:cs="Times New Roman"/>' +
+    '<w:b/><w:i/><w:color w:val="1F3864"/><w:sz w:val="24"/><w:szCs w:val="24"/><w:lang w:val="en-US"/></w:rPr>';
+  const words = ["graph", "neural", "network", "message", "passing", "attention", "cluster", "vector"];
+  let seed = 7;
+  const next = () => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed;
+  };
+  entry.push(
+    strToU8(
+      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document ' +
+        'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>',
+    ),
+  );
+  let written = 0;
+  while (written < xmlBytes) {
+    let chunk = "";
+    while (chunk.length < 1 << 20) {
+      const n = next() % 1_000_000;
+      chunk +=
+        `<w:p><w:pPr><w:spacing w:after="120" w:line="276"/></w:pPr><w:r>${rPr}<w:t xml:space="preserve">` +
+        `${words[n % 8]} ${words[(n >> 3) % 8]} ${n} &amp; </w:t></w:r><w:r>${rPr}<w:t>notes</w:t></w:r></w:p>`;
+    }
+    entry.push(strToU8(chunk));
+    written += chunk.length;
+  }
+  entry.push(strToU8("</w:body></w:document>"), true);
+  zip.end();
+  const docx = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    docx.set(p, at);
+    at += p.length;
+  }
+  return { docx, xmlBytes: written };
+}

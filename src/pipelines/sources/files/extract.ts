@@ -7,6 +7,7 @@
  * first (PDF, zip, legacy OLE), then the extension. So a mislabelled file is still read when possible, and
  * a file whose name promises a format its bytes do not have gets a clear parseError.
  */
+import { readFile, stat } from "node:fs/promises";
 import type { FileBucket } from "../types.js";
 import { extensionOf, fileBucket, HTML_EXTENSIONS } from "./buckets.js";
 import { extractDocx } from "./docx.js";
@@ -79,6 +80,25 @@ export async function extractFileText(
     }
   }
   return finish(sourceType, result, maxChars);
+}
+
+/** `extractFileText` of a local file; its size is checked before it is read, so a huge file is never loaded. */
+export async function extractFileAtPath(
+  path: string,
+  file: { fileName: string; mimeType?: string },
+  options: ExtractOptions = {},
+): Promise<FileExtraction> {
+  const size = (await stat(path)).size;
+  const limit = options.maxFileBytes ?? EXTRACT_DEFAULTS.maxFileBytes;
+  if (size > limit) {
+    return {
+      sourceType: fileBucket(file.fileName, file.mimeType),
+      texts: [],
+      numSections: 1,
+      parseError: `file too large (${size} bytes)`,
+    };
+  }
+  return extractFileText(await readFile(path), file, options);
 }
 
 async function parseByContent(

@@ -1,0 +1,78 @@
+/**
+ * Office text is read as a stream and stops at the text cap: the XML part is inflated piece by piece into a
+ * streaming tokenizer, never held whole, so a few-megabyte file with a huge part costs the cap, not the part.
+ */
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { strToU8, zipSync } from "fflate";
+import { EXTRACT_DEFAULTS, extractFileText, openZip } from "../../../src/pipelines/sources/index.js";
+import { makeHugeDocx, makePptx } from "./fixtures.js";
+
+const W = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"';
+
+describe("capped, streamed Office text", () => {
+  test("a docx with a 120 MB document.xml gives exactly the cap of its text, marked truncated", async () => {
+    const { docx, xmlBytes } = makeHugeDocx(120 * 1024 * 1024);
+    assert.ok(xmlBytes >= 120 * 1024 * 1024 && docx.length < 4 * 1024 * 1024, `${docx.length} bytes`);
+    const out = await extractFileText(docx, { fileName: "bloated.docx" });
+    assert.equal(out.sourceType, "docx");
+    assert.equal(out.truncated, true);
+    assert.equal(out.texts.length, 1);
+    assert.equal(out.texts[0]!.length, EXTRACT_DEFAULTS.maxChars);
+    // Runs of a paragraph are joined, paragraphs are lines, entities are decoded.
+    const first = out.texts[0]!.split("\n")[0]!;
+    assert.match(first, /^[a-z]+ [a-z]+ \d+ & notes$/);
+  });
+
+  test("streaming an entry stops as soon as the reader has enough", () => {
+    const { docx } = makeHugeDocx(40 * 1024 * 1024);
+    const zip = openZip(docx);
+    const size = zip.entries.get("word/document.xml")!.size;
+    let calls = 0;
+    let bytes = 0;
+    assert.equal(
+      zip.stream("word/document.xml", (chunk) => {
+        calls++;
+        bytes += chunk.length;
+        return calls < 3;
+      }),
+      true,
+    );
+    assert.equal(calls, 3, "no chunk after the reader said stop");
+    assert.ok(bytes < size / 4, `${bytes} of ${size} bytes inflated`);
+    assert.equal(
+      zip.stream("missing.xml", () => true),
+      false,
+    );
+  });
+
+  test("docx structure: runs, breaks, tabs, skipped properties and deleted text, nested paragraphs", async () => {
+    const xml =
+      `<?xml version="1.0"?><w:document ${W}><w:body>` +
+      '<w:p><w:pPr><w:tabs><w:tab w:val="left" w:pos="720"/></w:tabs></w:pPr>' +
+      '<w:r><w:t>Tom &amp; Jerry</w:t></w:r><w:r><w:tab/><w:t xml:space="preserve"> run two</w:t></w:r>' +
+      "<w:r><w:br/><w:t>after break</w:t></w:r><w:del><w:r><w:delText>gone</w:delText></w:r></w:del></w:p>" +
+      "<w:p><w:r><w:t>outer</w:t></w:r><w:r><w:txbxContent><w:p><w:r><w:t>inner box</w:t></w:r></w:p>" +
+      "</w:txbxContent></w:r></w:p>" +
+      "<w:p><w:r><w:instrText>PAGE</w:instrText></w:r></w:p>" +
+      '<w:sectPr><w:pgSz w:w="12240"/></w:sectPr></w:body></w:document>';
+    const docx = zipSync({ "word/document.xml": strToU8(xml) });
+    const out = await extractFileText(docx, { fileName: "s.docx" });
+    assert.deepEqual(out.texts, ["Tom & Jerry\t run two\nafter break\ninner box\nouter"]);
+    assert.equal(out.truncated, undefined);
+  });
+
+  test("pptx: the cap applies across slides; later slides are counted, not read", async () => {
+    const pptx = await makePptx([
+      { title: "One", body: "a".repeat(400) },
+      { title: "Two", body: "b".repeat(400) },
+      { title: "Three", body: "c".repeat(400) },
+    ]);
+    const out = await extractFileText(pptx, { fileName: "deck.pptx" }, { maxChars: 600 });
+    assert.equal(out.numSections, 3);
+    assert.equal(out.truncated, true);
+    assert.equal(out.texts.length, 2);
+    assert.ok(out.texts.join("").length <= 600);
+    assert.ok(!out.texts.join("").includes("c"), "the third slide was not read");
+  });
+});
