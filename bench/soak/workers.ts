@@ -25,6 +25,8 @@ interface Member {
   name: string;
   child: ChildProcess;
   ready: boolean;
+  /** Settles once the worker polls (or has exited). */
+  readyOrExited: Promise<void>;
   killedWith?: NodeJS.Signals;
   /** It did not exit within the stop limit after SIGTERM and was SIGKILLed. */
   stuck?: boolean;
@@ -78,11 +80,19 @@ export class WorkerFleet {
       env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...this.env },
       stdio: ["ignore", "pipe", "pipe"],
     });
-    const member: Member = { name, child, ready: false, tail: "", log, exited: undefined as never };
     let readyResolve: () => void = () => {};
     const ready = new Promise<void>((r) => {
       readyResolve = r;
     });
+    const member: Member = {
+      name,
+      child,
+      ready: false,
+      readyOrExited: ready,
+      tail: "",
+      log,
+      exited: undefined as never,
+    };
     const onData = (d: Buffer) => {
       log.write(d);
       member.tail = (member.tail + d).slice(-TAIL_CHARS);
@@ -142,18 +152,21 @@ export class WorkerFleet {
     return `${victim.name} (pid ${victim.child.pid})`;
   }
 
-  /** SIGTERM to every worker; each must exit 0 within the grace period and a margin, else it is killed. */
+  /**
+   * SIGTERM to every worker; each must exit 0 within `limitMs`, else it is SIGKILLed and counted as a crash.
+   * A worker still starting is let finish its start first: before the worker installs its signal handlers a
+   * SIGTERM ends Node by the signal, which says nothing about the worker's shutdown.
+   */
   async stop(limitMs: number): Promise<void> {
     this.stopping = true;
     const all = [...this.members];
-    for (const m of all) {
-      if (!m.killedWith) {
-        m.killedWith = "SIGTERM";
-        m.child.kill("SIGTERM");
-      }
-    }
     await Promise.all(
       all.map(async (m) => {
+        if (!m.killedWith) {
+          await Promise.race([m.readyOrExited, new Promise((r) => setTimeout(r, limitMs))]);
+          m.killedWith = "SIGTERM";
+          m.child.kill("SIGTERM");
+        }
         const timer = setTimeout(() => {
           m.tail += "\n[soak] did not exit after SIGTERM in time: SIGKILL";
           m.stuck = true;

@@ -6,10 +6,17 @@
  *
  * What ran where is read from the scripted handler's markers in S3: `runs/<taskId>/<pid>-…` when a run starts,
  * `done/<taskId>/<pid>-…` when it completes.
+ *
+ * Waiting follows the protocol, not the machine's speed: the test waits as long as results keep coming, and
+ * calls a request missing only after a quiet time in which even its whole receive budget of lost leases and
+ * retry delays would have run out (QUIET_MS, from the configured timeouts). A worker that dies unasked fails
+ * the test at once, and a missing result is reported with what its markers say about it. At the end it waits
+ * until the request queue is empty (delayed copies included) and the survivor holds no task, so no result can
+ * still be on its way, instead of sleeping.
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { SendMessageBatchCommand } from "@aws-sdk/client-sqs";
+import { GetQueueAttributesCommand, SendMessageBatchCommand } from "@aws-sdk/client-sqs";
 import { createS3Storage } from "../../src/infra/s3Storage.js";
 import { credentials, type QueueEnv, region, startQueueEnv, workerEnv } from "../support/queueEnv.js";
 import type { Script } from "../support/scriptedHandler.js";
@@ -28,6 +35,19 @@ after(async () => {
 
 const TASKS = 300;
 const CONCURRENCY = 6;
+const VISIBILITY_SECONDS = 3;
+const MAX_RECEIVE_COUNT = 4;
+/** RETRY_MAX_DELAY_SECONDS of the test configuration (support/queueEnv.ts). */
+const RETRY_MAX_DELAY_SECONDS = 2;
+/** The longest scripted task (plan(): sleeps up to 900 ms). */
+const LONGEST_TASK_SECONDS = 1;
+/**
+ * Longest time without any new result before the test calls the outstanding requests missing: each allowed
+ * receive of one request may end in a lost lease (the kill) or a retry delay, then run its task; three times
+ * that for a busy machine.
+ */
+const QUIET_MS =
+  (MAX_RECEIVE_COUNT * (VISIBILITY_SECONDS + RETRY_MAX_DELAY_SECONDS + LONGEST_TASK_SECONDS) * 3 + 30) * 1000;
 
 interface Planned {
   taskId: string;
@@ -74,12 +94,66 @@ async function markers(prefix: "runs" | "done"): Promise<Map<string, number[]>> 
   return out;
 }
 
-async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+/**
+ * Waits until `done()`, as long as `progress()` keeps changing: fails after QUIET_MS without any change, or at
+ * once when one of `workers` died (a crash is a bug, not slowness).
+ */
+async function untilDone(opts: {
+  done: () => boolean | Promise<boolean>;
+  progress: () => number;
+  workers: WorkerProcess[];
+  what: string;
+  explain: () => Promise<string>;
+}) {
+  let last = opts.progress();
+  let lastChange = Date.now();
+  while (!(await opts.done())) {
+    for (const w of opts.workers) {
+      if (!w.alive()) {
+        throw new Error(
+          `a worker died (${w.status()}) while waiting for ${opts.what}: ${w.output().slice(-2000)}`,
+        );
+      }
+    }
+    const now = opts.progress();
+    if (now !== last) {
+      last = now;
+      lastChange = Date.now();
+    } else if (Date.now() - lastChange > QUIET_MS) {
+      throw new Error(
+        `no progress for ${QUIET_MS / 1000} s waiting for ${opts.what}: ${await opts.explain()}`,
+      );
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+async function requestQueueDepth(queueUrl: string) {
+  const r = await env.sqs.send(
+    new GetQueueAttributesCommand({
+      QueueUrl: queueUrl,
+      AttributeNames: [
+        "ApproximateNumberOfMessages",
+        "ApproximateNumberOfMessagesNotVisible",
+        "ApproximateNumberOfMessagesDelayed",
+      ],
+    }),
+  );
+  const a = r.Attributes ?? {};
+  return {
+    visible: Number(a.ApproximateNumberOfMessages ?? 0),
+    inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0),
+    delayed: Number(a.ApproximateNumberOfMessagesDelayed ?? 0),
+  };
+}
+
+/** Tasks running or held in a worker, from its /metrics. */
+async function tasksHeldBy(healthPort: number): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${healthPort}/metrics`)).text();
+  let n = 0;
+  for (const m of text.matchAll(/^graphnode_tasks_(?:in_flight|held)(?:\{[^}]*\})? (\S+)$/gm))
+    n += Number(m[1]);
+  return n;
 }
 
 test("two processes share a queue; one is SIGKILLed midway; every request gets exactly one result", async (t) => {
@@ -90,14 +164,15 @@ test("two processes share a queue; one is SIGKILLed midway; every request gets e
     { request: requestQueue, result: resultQueue },
     {
       WORKER_CONCURRENCY: String(CONCURRENCY),
-      SQS_VISIBILITY_TIMEOUT_SECONDS: "3",
+      SQS_VISIBILITY_TIMEOUT_SECONDS: String(VISIBILITY_SECONDS),
       HEARTBEAT_INTERVAL_SECONDS: "1",
-      MAX_RECEIVE_COUNT: "4",
+      MAX_RECEIVE_COUNT: String(MAX_RECEIVE_COUNT),
+      RETRY_MAX_DELAY_SECONDS: String(RETRY_MAX_DELAY_SECONDS),
     },
   );
   const [victim, survivor] = [spawnWorker(cfg), spawnWorker(cfg)] as [WorkerProcess, WorkerProcess];
   spawned.push(victim, survivor);
-  await Promise.all([victim.ready, survivor.ready]);
+  const [, survivorPort] = await Promise.all([victim.ready, survivor.ready]);
   const victimPid = victim.child.pid as number;
   const survivorPid = survivor.child.pid as number;
 
@@ -130,9 +205,25 @@ test("two processes share a queue; one is SIGKILLed midway; every request gets e
     }
   })();
   const answered = () => new Set(finals.map((f) => f.taskId)).size;
+  const explain = async () => {
+    const have = new Set(finals.map((f) => f.taskId));
+    const missing = tasks.filter((t) => !have.has(t.taskId)).slice(0, 10);
+    const [runs, done] = [await markers("runs"), await markers("done")];
+    const lines = missing.map(
+      (t) =>
+        `${t.taskId} ${JSON.stringify(t.script)}: runs by ${JSON.stringify(runs.get(t.taskId) ?? [])}, completed by ${JSON.stringify(done.get(t.taskId) ?? [])}`,
+    );
+    return `${TASKS - have.size} of ${TASKS} unanswered; request queue ${JSON.stringify(await requestQueueDepth(requestQueue))}; victim ${victimPid} ${victim.status()}, survivor ${survivorPid} ${survivor.status()}\n${lines.join("\n")}\nsurvivor output: ${survivor.output().slice(-2000)}`;
+  };
 
   try {
-    await until(() => answered() >= TASKS / 3, 30_000, "a third of the results");
+    await untilDone({
+      done: () => answered() >= TASKS / 3,
+      progress: answered,
+      workers: [victim, survivor],
+      what: "a third of the results",
+      explain,
+    });
     const startedBeforeKill = await markers("runs");
     victim.child.kill("SIGKILL");
     await victim.exited;
@@ -140,19 +231,34 @@ test("two processes share a queue; one is SIGKILLed midway; every request gets e
     assert.ok(pidsBeforeKill.has(victimPid), "the killed process had started tasks");
     assert.ok(pidsBeforeKill.has(survivorPid), "the surviving process had started tasks");
 
-    await until(() => answered() === TASKS, 40_000, "a result for every request");
-    await until(
-      async () => {
-        const d = await env.depth(requestQueue);
-        return d.visible === 0 && d.inFlight === 0;
+    await untilDone({
+      done: () => answered() === TASKS,
+      progress: answered,
+      workers: [survivor],
+      what: "a result for every request",
+      explain,
+    });
+    // Late duplicates: a result can only still be on its way while a request is in the queue (visible,
+    // leased or delayed) or a task is held by the survivor. Once neither is true, what was sent has arrived.
+    await untilDone({
+      done: async () => {
+        const d = await requestQueueDepth(requestQueue);
+        return d.visible + d.inFlight + d.delayed === 0 && (await tasksHeldBy(survivorPort)) === 0;
       },
-      10_000,
-      "an empty request queue",
-    );
-    await new Promise((r) => setTimeout(r, 1500)); // anything still on its way (late duplicates)
+      progress: () => finals.length,
+      workers: [survivor],
+      what: "an empty request queue and an idle survivor",
+      explain,
+    });
   } finally {
     collecting = false;
     await collector;
+  }
+  // Whatever the survivor sent before it went idle is in the result queue now: collect it to the last one.
+  for (;;) {
+    const got = (await env.drain(resultQueue, { count: 1, timeoutMs: 1000 })) as unknown as Envelope[];
+    if (got.length === 0) break;
+    finals.push(...got.filter((m) => m.taskType === "GRAPH_GENERATION_RESULT"));
   }
   survivor.child.kill("SIGTERM");
   assert.equal(await survivor.exited, 0, survivor.output().slice(-2000));

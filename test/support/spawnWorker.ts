@@ -5,8 +5,14 @@ import { fileURLToPath } from "node:url";
 
 export interface WorkerProcess {
   child: ChildProcess;
+  /** Resolves with the health port once the worker polls. */
   ready: Promise<number>;
+  /** Resolves with the exit code (null when a signal ended it). */
   exited: Promise<number | null>;
+  /** Still running (no exit code and no signal yet). */
+  alive(): boolean;
+  /** "running", or how it ended: "exit code 1", "signal SIGKILL". */
+  status(): string;
   output(): string;
 }
 
@@ -32,5 +38,8 @@ export function spawnWorker(env: Record<string, string>): WorkerProcess {
     child.once("exit", (code) => reject(new Error(`worker exited early (${code}): ${out.slice(-2000)}`)));
   });
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-  return { child, ready, exited, output: () => out };
+  const alive = () => child.exitCode === null && child.signalCode === null;
+  const status = () =>
+    alive() ? "running" : child.signalCode ? `signal ${child.signalCode}` : `exit code ${child.exitCode}`;
+  return { child, ready, exited, alive, status, output: () => out };
 }
