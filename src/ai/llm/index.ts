@@ -9,6 +9,13 @@
  */
 export { DEFAULT_BACKOFF, retryDelayMs } from "./backoff.js";
 export {
+  type BudgetHints,
+  budgetForSchema,
+  budgetForText,
+  DEFAULT_TEXT_BUDGET,
+  tokensForChars,
+} from "./budget.js";
+export {
   apiKeyFromEnv,
   DEFAULT_MODELS,
   type LlmOverrides,
@@ -26,5 +33,12 @@ export {
 } from "./llm.js";
 export { DEFAULT_PRICES, findPrice, type ModelPrice, PRICE_TABLE_DATE, type PriceTable } from "./prices.js";
 export { createLlm } from "./providers.js";
+export {
+  checkText,
+  type TextKind,
+  type TextRejection,
+  type TextRequest,
+  TextVerdicts,
+} from "./textCheck.js";
 export * from "./types.js";
 export { type AiSdkWarning, routeAiSdkWarnings } from "./warnings.js";

@@ -13,7 +13,7 @@ export interface TextRequest {
   language?: string | undefined;
   /** `label`: a name or short phrase. `sentence`: one or more complete sentences. */
   kind: TextKind;
-  /** Fewer characters (after trimming) is rejected. Default 2 for labels, 12 for sentences. */
+  /** Fewer characters (after trimming) is rejected; halved for ko/ja/zh. Default 2 for labels, 12 for sentences. */
   minChars?: number;
   /** Texts the answer must not just repeat: schema keys, instruction phrases, ids. Compared normalised. */
   echoes?: readonly string[];
@@ -123,8 +123,9 @@ const ID_TOKEN = /\b(?:sub)?cluster_-?\d+\b/gi;
 export function checkText(raw: string | undefined | null, request: TextRequest): TextRejection | null {
   const text = (raw ?? "").trim();
   if (text === "") return "empty";
-  const min = request.minChars ?? (request.kind === "label" ? 2 : 12);
-  if ([...text].length < min) return "too_short";
+  const asked = request.minChars ?? (request.kind === "label" ? 2 : 12);
+  // Hangul, kana and Han say in one character what Latin scripts say in two or three.
+  const min = request.language && /^(?:ko|ja|zh)/i.test(request.language) ? Math.ceil(asked / 2) : asked;
   // JSON or schema fragments leaking into a text field.
   if (/[{}[\]]|":|\\n|<\/?\w+>/.test(text)) return "markup";
   const norm = normaliseForEcho(text);
@@ -139,6 +140,7 @@ export function checkText(raw: string | undefined | null, request: TextRequest):
   }
   if (repetitive(text)) return "repetitive";
   if (!scriptOk(text, request.kind, request.language)) return "wrong_script";
+  if ([...text].length < min) return "too_short";
   if (request.kind === "sentence" && !SENTENCE_END.test(text)) return "incomplete_sentence";
   return null;
 }

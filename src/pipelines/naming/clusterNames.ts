@@ -1,11 +1,13 @@
 /**
  * Names topic clusters with an LLM: a 2–5 word name, one-sentence description and 3–5 key themes per cluster,
  * in the user's language, grounded in each cluster's distinctive terms and representative titles. Clusters
- * are sent in batches (a bounded number of calls, run in parallel under the Llm's concurrency limit). Any
- * cluster the model leaves out keeps the local, LLM-free label the caller already computed.
+ * are sent in batches (a bounded number of calls, run in parallel under the Llm's concurrency limit). Every
+ * answer is checked (its id belongs to the batch; name and description pass the text checks in the requested
+ * language); any cluster the model leaves out or answers badly keeps the local, LLM-free label the caller
+ * already computed, and the report says how many of each.
  */
 import { z } from "zod";
-import type { Llm } from "../../ai/llm/index.js";
+import { budgetForText, checkText, type Llm } from "../../ai/llm/index.js";
 
 export interface ClusterDigest {
   id: string;
@@ -82,46 +84,153 @@ export function tidyLabel(raw: ClusterLabel, digest: ClusterDigest, taken: Set<s
   };
 }
 
-export async function nameClustersWithLlm(
+/** What happened to each cluster's LLM label: the truth for metadata and logs (reasons, never texts). */
+export interface NamingReport {
+  /** Clusters named by the LLM. */
+  llm: number;
+  /** Clusters that kept the local label (left out, rejected, or their batch failed). */
+  local: number;
+  /** Answers whose id is not a cluster of their batch ("cluster_1,"), and repeated answers. */
+  unknownIds: string[];
+  /** Answers for real clusters that failed the text checks, by cluster id. */
+  rejected: { id: string; reason: string }[];
+  /** Batches whose call failed (after retries and the repair round). */
+  failedBatches: number;
+}
+
+export interface NamingResult {
+  labels: Map<string, ClusterLabel>;
+  report: NamingReport;
+}
+
+/** Per-cluster output: a name, a description sentence, up to 8 themes, with JSON keys and the id. */
+const CHARS_PER_LABEL = 60 + 300 + 5 * 40;
+
+/** Words of the prompt and schema a lazy model copies into names. */
+const ECHOES = [
+  "id",
+  "name",
+  "description",
+  "key_themes",
+  "key themes",
+  "clusters",
+  "cluster",
+  "size",
+  "distinctive_terms",
+  "member_titles",
+  "string",
+  "object",
+  "array",
+  "topic",
+  "theme",
+  "…",
+];
+
+function checkLabel(
+  raw: z.output<typeof labelsSchema>["clusters"][number],
+  digest: ClusterDigest,
+  language: string | undefined,
+  batchIds: Set<string>,
+): { ok: true } | { ok: false; reason: string } {
+  const echoes = [...ECHOES, digest.id, ...batchIds];
+  const name = checkText(raw.name, { kind: "label", language, echoes, knownIds: new Set() });
+  if (name) return { ok: false, reason: `name: ${name}` };
+  const description = checkText(raw.description, {
+    kind: "sentence",
+    language,
+    minChars: 12,
+    echoes,
+    instructions: [SYSTEM],
+    knownIds: batchIds,
+  });
+  if (description) return { ok: false, reason: `description: ${description}` };
+  return { ok: true };
+}
+
+/** Themes that pass the label checks; the rest are dropped (tidyLabel tops up with distinctive terms). */
+function checkedThemes(themes: string[], language: string | undefined, batchIds: Set<string>): string[] {
+  return themes.filter((t) => !checkText(t, { kind: "label", language, echoes: [...ECHOES, ...batchIds] }));
+}
+
+/**
+ * LLM labels for the clusters, each checked before use, with a report of what happened per cluster. A
+ * cluster whose answer is missing, names an id outside its batch, or fails the text checks keeps no LLM
+ * label (the caller keeps its local one); a batch whose call fails leaves all its clusters local.
+ */
+export async function nameClustersWithReport(
   llm: Llm,
   clusters: ClusterDigest[],
   opts: { language?: string; signal?: AbortSignal; batchSize?: number },
-): Promise<Map<string, ClusterLabel>> {
+): Promise<NamingResult> {
   const batchSize = opts.batchSize ?? 8;
   const batches: ClusterDigest[][] = [];
   for (let i = 0; i < clusters.length; i += batchSize) batches.push(clusters.slice(i, i + batchSize));
   const language = languageName(opts.language);
   const answers = await Promise.all(
-    batches.map((batch, i) =>
-      llm.generateObject(labelsSchema, {
-        system: SYSTEM,
-        prompt: [
-          `Write every name, description and theme in ${language}.`,
-          "Clusters:",
-          JSON.stringify(
-            batch.map((c) => ({
-              id: c.id,
-              size: c.size,
-              distinctive_terms: c.terms.slice(0, 12),
-              member_titles: c.titles.slice(0, 8).map((t) => t.slice(0, 120)),
-            })),
-          ),
-          'Reply as {"clusters":[{"id":…,"name":…,"description":…,"key_themes":[…]}]} with one entry per cluster id.',
-        ].join("\n"),
-        label: `cluster-names-${i + 1}`,
-        ...(opts.signal ? { signal: opts.signal } : {}),
-      }),
-    ),
+    batches.map(async (batch, i) => {
+      try {
+        return await llm.generateObject(labelsSchema, {
+          system: SYSTEM,
+          prompt: [
+            `Write every name, description and theme in ${language}.`,
+            "Clusters:",
+            JSON.stringify(
+              batch.map((c) => ({
+                id: c.id,
+                size: c.size,
+                distinctive_terms: c.terms.slice(0, 12),
+                member_titles: c.titles.slice(0, 8).map((t) => t.slice(0, 120)),
+              })),
+            ),
+            'Reply as {"clusters":[{"id":…,"name":…,"description":…,"key_themes":[…]}]} with one entry per cluster id.',
+          ].join("\n"),
+          label: `cluster-names-${i + 1}`,
+          maxOutputTokens: budgetForText(CHARS_PER_LABEL * batch.length, opts.language),
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        });
+      } catch (err) {
+        if (opts.signal?.aborted) throw err;
+        // With more than one batch the others may still work; with one, the caller sees the failure.
+        if (batches.length === 1) throw err;
+        return null;
+      }
+    }),
   );
   const byId = new Map(clusters.map((c) => [c.id, c]));
   const taken = new Set<string>();
-  const out = new Map<string, ClusterLabel>();
-  for (const answer of answers) {
-    for (const raw of answer.clusters) {
-      const digest = byId.get(raw.id);
-      if (!digest || out.has(raw.id)) continue;
-      out.set(raw.id, tidyLabel(raw, digest, taken));
+  const labels = new Map<string, ClusterLabel>();
+  const report: NamingReport = { llm: 0, local: 0, unknownIds: [], rejected: [], failedBatches: 0 };
+  answers.forEach((answer, i) => {
+    if (!answer) {
+      report.failedBatches++;
+      return;
     }
-  }
-  return out;
+    const batchIds = new Set(batches[i]!.map((c) => c.id));
+    for (const raw of answer.clusters) {
+      const digest = batchIds.has(raw.id) ? byId.get(raw.id) : undefined;
+      if (!digest || labels.has(raw.id)) {
+        report.unknownIds.push(raw.id.slice(0, 40));
+        continue;
+      }
+      const verdict = checkLabel(raw, digest, opts.language, batchIds);
+      if (!verdict.ok) {
+        report.rejected.push({ id: raw.id, reason: verdict.reason });
+        continue;
+      }
+      const themes = checkedThemes(raw.key_themes, opts.language, batchIds);
+      labels.set(raw.id, tidyLabel({ ...raw, key_themes: themes }, digest, taken));
+    }
+  });
+  report.llm = labels.size;
+  report.local = clusters.length - labels.size;
+  return { labels, report };
+}
+
+/** The checked LLM labels only (see nameClustersWithReport for what happened to the others). */
+export async function nameClustersWithLlm(
+  llm: Llm,
+  clusters: ClusterDigest[],
+  opts: { language?: string; signal?: AbortSignal; batchSize?: number },
+): Promise<Map<string, ClusterLabel>> {
+  return (await nameClustersWithReport(llm, clusters, opts)).labels;
 }

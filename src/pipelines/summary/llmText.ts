@@ -2,11 +2,13 @@
  * The summary's prose written by an LLM, grounded in the computed facts: one overview call, one call per batch
  * of clusters (at most MAX_CLUSTER_CALLS) and one call for pattern/connection/recommendation wording, all in
  * parallel under the Llm's concurrency limit. The model only writes text: ids, numbers, evidence and related
- * nodes stay the computed ones, so every citation exists. A call that fails or returns nothing usable leaves
- * the local text of its part in place.
+ * nodes stay the computed ones, so every citation exists. Every text the model returns is checked (script of
+ * the requested language, length, complete sentences, no copied instructions, no ids that do not exist)
+ * and replaces the local text of its item only when it passes; a call that fails leaves its whole part
+ * local. The result counts what was accepted and rejected.
  */
 import { z } from "zod";
-import type { Llm } from "../../ai/llm/index.js";
+import { budgetForText, type Llm, type TextRequest, TextVerdicts } from "../../ai/llm/index.js";
 import type { SummaryFile } from "../../contract/files/summary.js";
 import type { GraphFacts } from "./facts.js";
 
@@ -45,7 +47,32 @@ export interface LlmTextResult {
   parts: Record<LlmPart, "llm" | "local" | "partial">;
   calls: number;
   failures: string[];
+  /** Texts that replaced a local one. */
+  accepted: number;
+  /** Texts that failed a check (the local text stayed), with the item and the reason. */
+  rejected: { item: string; reason: string }[];
 }
+
+/** Expected characters of each answer, for the output budgets (generous: a proper answer never hits them). */
+const OVERVIEW_CHARS = 1200 + 300 + 5 * 40;
+const CLUSTER_CHARS = 60 + 600 + 3 * 40;
+const NARRATIVE_ITEM_CHARS = 80 + 400;
+
+const SCHEMA_WORDS = [
+  "summary_text",
+  "conversation_style",
+  "primary_interests",
+  "insight_text",
+  "common_question_types",
+  "cluster_id",
+  "description",
+  "title",
+  "name",
+  "string",
+  "patterns",
+  "connections",
+  "recommendations",
+];
 
 function system(language: string): string {
   return [
@@ -81,9 +108,26 @@ export async function writeWithLlm(
   llm: Llm,
   facts: GraphFacts,
   summary: SummaryFile,
-  opts: { languageName: string; signal?: AbortSignal; quote: (name: string) => string },
+  opts: {
+    languageName: string;
+    /** ISO code of the requested language, for the script checks and budgets. */
+    language?: string;
+    signal?: AbortSignal;
+    quote: (name: string) => string;
+  },
 ): Promise<LlmTextResult> {
   const sys = system(opts.languageName);
+  const verdicts = new TextVerdicts();
+  const knownIds = new Set(facts.clusters.map((c) => c.id));
+  const sentence = (minChars: number): TextRequest => ({
+    kind: "sentence",
+    language: opts.language,
+    minChars,
+    echoes: SCHEMA_WORDS,
+    instructions: [sys],
+    knownIds,
+  });
+  const label: TextRequest = { kind: "label", language: opts.language, echoes: SCHEMA_WORDS, knownIds };
   const signal = opts.signal ? { signal: opts.signal } : {};
   const parts: LlmTextResult["parts"] = { overview: "local", clusters: "local", narrative: "local" };
   const failures: string[] = [];
@@ -117,6 +161,7 @@ export async function writeWithLlm(
     llm.generateObject(overviewSchema, {
       system: sys,
       label: "summary-overview",
+      maxOutputTokens: budgetForText(OVERVIEW_CHARS, opts.language),
       ...signal,
       prompt: [
         "Facts about the graph:",
@@ -137,6 +182,7 @@ export async function writeWithLlm(
       llm.generateObject(clustersSchema, {
         system: sys,
         label: `summary-clusters-${i + 1}`,
+        maxOutputTokens: budgetForText(CLUSTER_CHARS * batch.length, opts.language),
         ...signal,
         prompt: [
           "Clusters of the graph (computed facts):",
@@ -158,6 +204,11 @@ export async function writeWithLlm(
         llm.generateObject(narrativeSchema, {
           system: sys,
           label: "summary-narrative",
+          maxOutputTokens: budgetForText(
+            NARRATIVE_ITEM_CHARS *
+              (summary.patterns.length + summary.connections.length + summary.recommendations.length),
+            opts.language,
+          ),
           ...signal,
           prompt: [
             "Computed findings (keep their meaning, rewrite the wording so it reads naturally):",
@@ -191,33 +242,50 @@ export async function writeWithLlm(
   const [ov, cl, na] = await Promise.all([overview, Promise.all(clusterCalls), narrative]);
 
   if (ov) {
-    const s = ov.summary_text.trim();
-    const st = ov.conversation_style.trim();
-    const interests = ov.primary_interests.map((x) => x.trim()).filter(Boolean);
+    const s = verdicts.take("overview.summary_text", ov.summary_text, sentence(40));
+    const st = verdicts.take("overview.conversation_style", ov.conversation_style, sentence(15));
+    const interests = ov.primary_interests
+      .map((x, i) => verdicts.take(`overview.primary_interests.${i}`, x, label))
+      .filter((x): x is string => !!x);
     if (s) summary.overview.summary_text = s;
     if (st) summary.overview.conversation_style = st;
     if (interests.length) summary.overview.primary_interests = interests;
-    parts.overview = s && st && interests.length ? "llm" : "partial";
+    parts.overview = s && st && interests.length ? "llm" : s || st || interests.length ? "partial" : "local";
   }
 
   let written = 0;
   const renames: [string, string][] = [];
   const taken = new Set(summary.clusters.map((c) => c.name.toLowerCase()));
   const byId = new Map(summary.clusters.map((c) => [c.cluster_id, c]));
-  for (const answer of cl) {
+  const answered = new Set<string>();
+  cl.forEach((answer, i) => {
+    const asked = new Set(batches[i] ?? []);
     for (const entry of answer?.clusters ?? []) {
-      const target = byId.get(entry.cluster_id);
-      const f = facts.clusters.find((c) => c.id === entry.cluster_id);
-      if (!target || !f) continue;
-      const insight = entry.insight_text.trim();
+      const id = entry.cluster_id;
+      const target = byId.get(id);
+      const f = facts.clusters.find((c) => c.id === id);
+      if (!target || !f || !asked.has(id) || answered.has(id)) {
+        verdicts.reject(
+          `clusters.${id.slice(0, 40)}`,
+          answered.has(id) ? "duplicate" : "unknown_id_in_answer",
+        );
+        continue;
+      }
+      answered.add(id);
+      const insight = verdicts.take(`clusters.${id}.insight_text`, entry.insight_text, sentence(20));
       if (insight) {
         target.insight_text = insight;
         written++;
       }
-      const types = entry.common_question_types.map((q) => q.trim()).filter(Boolean);
+      const types = entry.common_question_types
+        .map((q, k) => verdicts.take(`clusters.${id}.common_question_types.${k}`, q, label))
+        .filter((q): q is string => !!q);
       if (types.length) target.common_question_types = types;
-      const name = entry.name?.trim();
-      if (f.nameDerived && name && !taken.has(name.toLowerCase())) {
+      const name =
+        f.nameDerived && entry.name !== undefined
+          ? verdicts.take(`clusters.${id}.name`, entry.name, { ...label, echoes: [...SCHEMA_WORDS, id] })
+          : null;
+      if (name && !taken.has(name.toLowerCase())) {
         renames.push([target.name, name]);
         taken.delete(target.name.toLowerCase());
         taken.add(name.toLowerCase());
@@ -225,37 +293,50 @@ export async function writeWithLlm(
         f.name = name;
       }
     }
-  }
+  });
   if (written > 0) parts.clusters = written === summary.clusters.length ? "llm" : "partial";
 
   if (na) {
     let done = 0;
     let total = 0;
     const apply = <T extends { description: string }>(
+      part: string,
       list: T[],
       answers: { index: number; description: string }[],
-    ) => {
+    ): Set<number> => {
       total += list.length;
+      const seen = new Set<number>();
+      const written = new Set<number>();
       for (const a of answers) {
         const target = list[a.index];
-        const d = a.description.trim();
-        if (target && d) {
+        if (!target || seen.has(a.index)) {
+          verdicts.reject(`${part}.${a.index}`, target ? "duplicate" : "unknown_id_in_answer");
+          continue;
+        }
+        seen.add(a.index);
+        const d = verdicts.take(`${part}.${a.index}.description`, a.description, sentence(20));
+        if (d) {
           target.description = d;
+          written.add(a.index);
           done++;
         }
       }
+      return written;
     };
-    apply(summary.patterns, na.patterns);
-    apply(summary.connections, na.connections);
-    apply(summary.recommendations, na.recommendations);
+    apply("patterns", summary.patterns, na.patterns);
+    apply("connections", summary.connections, na.connections);
+    const described = apply("recommendations", summary.recommendations, na.recommendations);
     for (const a of na.recommendations) {
       const target = summary.recommendations[a.index];
-      if (target && a.title.trim()) target.title = a.title.trim();
+      // A title goes with its description: an LLM title over a local description could mix languages.
+      if (!target || !described.has(a.index)) continue;
+      const title = verdicts.take(`recommendations.${a.index}.title`, a.title, { ...label, minChars: 4 });
+      if (title) target.title = title;
     }
     if (done > 0) parts.narrative = done >= total ? "llm" : "partial";
   }
   if (renames.length) renameInText(summary, renames, opts.quote);
-  return { parts, calls, failures };
+  return { parts, calls, failures, accepted: verdicts.accepted, rejected: verdicts.rejected };
 }
 
 /**

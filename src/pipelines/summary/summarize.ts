@@ -60,6 +60,7 @@ export async function summarizeGraph(
   if (opts.llm && facts.totals.nodes > 0) {
     const r = await writeWithLlm(opts.llm, facts, summary, {
       languageName: languageName(language),
+      language,
       quote: P.quote,
       ...(opts.signal ? { signal: opts.signal } : {}),
     });
@@ -74,7 +75,12 @@ export async function summarizeGraph(
       llm_calls: r.calls,
       llm_parts: r.parts,
       ...(r.failures.length ? { llm_failures: r.failures } : {}),
+      // Per item: texts that replaced a local one, and the ones rejected by the checks (reasons only).
+      llm_texts: { accepted: r.accepted, rejected: r.rejected.length },
+      ...(r.rejected.length ? { llm_rejections: r.rejected.slice(0, 30) } : {}),
       model: `${opts.llm.provider}:${opts.llm.model}`,
+      llm_provider: opts.llm.provider,
+      llm_model: opts.llm.model,
     };
   }
 

@@ -25,8 +25,34 @@ function clusterIdsIn(options: CallOptions): string[] {
   return [...promptText(options).matchAll(/"cluster_id":"([^"]+)"/g)].map((m) => m[1]!);
 }
 
+/** What the helpful model writes, in the language the prompt asks for (the checks reject other scripts). */
+const TEXTS = {
+  en: {
+    overview: "LLM overview: you mostly explore graph learning and baking.",
+    style: "LLM style: you ask short, focused questions.",
+    insight: (id: string) => `LLM insight for ${id}: a steady topic.`,
+    pattern: (i: number) => `LLM pattern ${i}: you return to this often.`,
+    connection: (i: number) => `LLM connection ${i}: these topics meet.`,
+    rec: "Do it this week, step by step.",
+  },
+  ko: {
+    overview: "LLM 개요: 주로 그래프 학습과 빵 굽기를 탐구합니다.",
+    style: "LLM 스타일: 짧고 집중된 질문을 합니다.",
+    insight: (id: string) => `LLM 인사이트 ${id}: 꾸준히 이어지는 주제입니다.`,
+    pattern: (i: number) => `LLM 패턴 ${i}: 이 주제로 자주 돌아옵니다.`,
+    connection: (i: number) => `LLM 연결 ${i}: 두 주제가 서로 만납니다.`,
+    rec: "이번 주에 단계별로 해 보세요.",
+  },
+};
+
+function languageOf(options: CallOptions): keyof typeof TEXTS {
+  return promptText(options).includes("Korean") ? "ko" : "en";
+}
+
 /** A model that answers each kind of call sensibly, records prompts, and measures calls in flight. */
-function helpfulModel(opts: { broken?: Kind[] } = {}) {
+function helpfulModel(
+  opts: { broken?: Kind[]; edit?: (kind: Kind, answer: Record<string, unknown>) => void } = {},
+) {
   const prompts: { kind: Kind; text: string }[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
@@ -37,30 +63,31 @@ function helpfulModel(opts: { broken?: Kind[] } = {}) {
       await new Promise((r) => setTimeout(r, 20));
       inFlight--;
       const kind = kindOf(options);
+      const T = TEXTS[languageOf(options)];
       prompts.push({ kind, text: promptText(options) });
       if (opts.broken?.includes(kind)) return reply("this is not JSON at all");
+      const answer = (value: Record<string, unknown>) => {
+        opts.edit?.(kind, value);
+        return reply(JSON.stringify(value));
+      };
       if (kind === "overview")
-        return reply(
-          JSON.stringify({
-            summary_text: "LLM overview of your graph.",
-            conversation_style: "LLM style.",
-            primary_interests: ["graph learning", "baking"],
-          }),
-        );
+        return answer({
+          summary_text: T.overview,
+          conversation_style: T.style,
+          primary_interests: ["graph learning", "baking"],
+        });
       if (kind === "clusters")
-        return reply(
-          JSON.stringify({
-            clusters: [
-              ...clusterIdsIn(options).map((id) => ({
-                cluster_id: id,
-                name: `LLM name ${id}`,
-                insight_text: `LLM insight for ${id}.`,
-                common_question_types: ["how-to"],
-              })),
-              { cluster_id: "cluster_999", insight_text: "invented", common_question_types: [] },
-            ],
-          }),
-        );
+        return answer({
+          clusters: [
+            ...clusterIdsIn(options).map((id) => ({
+              cluster_id: id,
+              name: `LLM name ${id}`,
+              insight_text: T.insight(id),
+              common_question_types: ["how-to"],
+            })),
+            { cluster_id: "cluster_999", insight_text: "invented", common_question_types: [] },
+          ],
+        });
       const findings = JSON.parse(
         promptText(options)
           .split("\n")
@@ -70,23 +97,21 @@ function helpfulModel(opts: { broken?: Kind[] } = {}) {
         connections: unknown[];
         recommendations: unknown[];
       };
-      return reply(
-        JSON.stringify({
-          patterns: findings.patterns.map((_, index) => ({ index, description: `LLM pattern ${index}.` })),
-          connections: findings.connections.map((_, index) => ({
+      return answer({
+        patterns: findings.patterns.map((_, index) => ({ index, description: T.pattern(index) })),
+        connections: findings.connections.map((_, index) => ({
+          index,
+          description: T.connection(index),
+        })),
+        recommendations: [
+          ...findings.recommendations.map((_, index) => ({
             index,
-            description: `LLM connection ${index}.`,
+            title: `LLM rec ${index}`,
+            description: T.rec,
           })),
-          recommendations: [
-            ...findings.recommendations.map((_, index) => ({
-              index,
-              title: `LLM rec ${index}`,
-              description: "Do it.",
-            })),
-            { index: 99, title: "invented", description: "invented" },
-          ],
-        }),
-      );
+          { index: 99, title: "invented", description: "invented" },
+        ],
+      });
     },
   ]);
   return { model, prompts, maxInFlight: () => maxInFlight };
@@ -97,13 +122,13 @@ test("the LLM writes the prose from grounded prompts, in parallel, and never the
   const llm = createLlmFromModel(model, fastRuntime());
   const { summary, ledgerUsed } = await summarizeGraph(handmadeGraph(), { language: "ko", llm });
   validateOutput("summary.json", summary);
-  assert.equal(summary.overview.summary_text, "LLM overview of your graph.");
+  assert.equal(summary.overview.summary_text, TEXTS.ko.overview);
   assert.deepEqual(summary.overview.primary_interests, ["graph learning", "baking"]);
   for (const c of summary.clusters) {
-    assert.equal(c.insight_text, `LLM insight for ${c.cluster_id}.`);
+    assert.equal(c.insight_text, TEXTS.ko.insight(c.cluster_id));
     assert.equal(c.name.startsWith("LLM name"), false, "the graph's own names are kept");
   }
-  assert.ok(summary.patterns.every((p) => p.description.startsWith("LLM pattern")));
+  assert.ok(summary.patterns.every((p) => p.description.startsWith("LLM 패턴")));
   assert.ok(summary.recommendations.every((r) => r.title.startsWith("LLM rec")));
   assert.ok(!summary.recommendations.some((r) => r.title === "invented"));
   for (const id of citedIds(summary)) assert.ok(ORIG_IDS.has(String(id)));
@@ -117,6 +142,12 @@ test("the LLM writes the prose from grounded prompts, in parallel, and never the
   const meta = (summary as Record<string, unknown>).metadata as Record<string, unknown>;
   assert.equal(meta.generator, "llm");
   assert.equal(meta.llm_calls, 3);
+  assert.equal(meta.llm_provider, "mock-provider");
+  assert.equal(meta.llm_model, "gpt-4o-mini");
+  assert.deepEqual(meta.llm_rejections, [
+    { item: "clusters.cluster_999", reason: "unknown_id_in_answer" },
+    { item: "recommendations.99", reason: "unknown_id_in_answer" },
+  ]);
   assert.equal(ledgerUsed?.calls, 3);
 });
 
@@ -133,7 +164,7 @@ test("invalid output for one part falls back to the local text for that part onl
   const llm = createLlmFromModel(model, fastRuntime());
   const { summary } = await summarizeGraph(handmadeGraph(), { language: "en", llm });
   validateOutput("summary.json", summary);
-  assert.equal(summary.overview.summary_text, "LLM overview of your graph.");
+  assert.equal(summary.overview.summary_text, TEXTS.en.overview);
   for (const c of summary.clusters) {
     assert.ok(c.insight_text.includes(c.name), "local insight kept");
     assert.ok(!c.insight_text.startsWith("LLM"));
@@ -183,4 +214,61 @@ test("when the LLM names derived clusters, the local sentences that stay use the
   const text = JSON.stringify([summary.patterns, summary.connections, summary.recommendations]);
   assert.ok(!/“Topic \d+”/.test(text), text);
   assert.ok(text.includes("“LLM name cluster_"), text);
+});
+
+test("the real run's defects: Korean gibberish overview and a cut-off pattern are replaced per item", async () => {
+  const { model } = helpfulModel({
+    edit: (kind, answer) => {
+      if (kind === "overview") answer.summary_text = "새롭에 있어운방에 있어운방은";
+      if (kind === "narrative") {
+        const patterns = answer.patterns as { index: number; description: string }[];
+        patterns[0]!.description = "Consolidate repeated questions about ";
+      }
+    },
+  });
+  const llm = createLlmFromModel(model, fastRuntime());
+  const local = await summarizeGraph(handmadeGraph(), { language: "en", llm: null, now: new Date(0) });
+  const { summary } = await summarizeGraph(handmadeGraph(), { language: "en", llm, now: new Date(0) });
+  validateOutput("summary.json", summary);
+  assert.equal(summary.overview.summary_text, local.summary.overview.summary_text, "local overview kept");
+  assert.equal(
+    summary.overview.conversation_style,
+    TEXTS.en.style,
+    "the good field of the same answer is used",
+  );
+  assert.equal(summary.patterns[0]!.description, local.summary.patterns[0]!.description);
+  assert.ok(summary.patterns.slice(1).every((p) => p.description.startsWith("LLM pattern")));
+  const meta = (summary as Record<string, unknown>).metadata as Record<string, unknown>;
+  assert.equal(meta.generator, "mixed");
+  assert.deepEqual(meta.llm_parts, { overview: "partial", clusters: "llm", narrative: "partial" });
+  const rejections = meta.llm_rejections as { item: string; reason: string }[];
+  assert.deepEqual(
+    rejections.filter((r) => !r.reason.startsWith("unknown_id")),
+    [
+      { item: "overview.summary_text", reason: "wrong_script" },
+      { item: "patterns.0.description", reason: "incomplete_sentence" },
+    ],
+  );
+  const texts = meta.llm_texts as { accepted: number; rejected: number };
+  assert.equal(texts.rejected, rejections.length);
+  assert.ok(texts.accepted > 5);
+});
+
+test("an English answer to a Korean request is rejected item by item: no sentence is taken", async () => {
+  const { model } = helpfulModel();
+  // The model ignores the language: every prompt says Korean, every answer is English.
+  const english = scripted([
+    async (o) => {
+      const text = promptText(o).replace(/Korean/g, "English");
+      return model.doGenerate({ ...o, prompt: [{ role: "user", content: [{ type: "text", text }] }] });
+    },
+  ]);
+  const llm = createLlmFromModel(english, fastRuntime());
+  const { summary } = await summarizeGraph(handmadeGraph(), { language: "ko", llm });
+  const meta = (summary as Record<string, unknown>).metadata as Record<string, unknown>;
+  // Only labels in Latin script (interests, question types) pass: technical terms are fine in Korean.
+  assert.deepEqual(meta.llm_parts, { overview: "partial", clusters: "local", narrative: "local" });
+  assert.ok(!summary.recommendations.some((r) => r.title.startsWith("LLM")), "no title without its text");
+  assert.ok(!summary.overview.summary_text.startsWith("LLM"));
+  for (const c of summary.clusters) assert.ok(!c.insight_text.startsWith("LLM"));
 });
