@@ -32,8 +32,8 @@ import {
   runAddNodePipeline,
   toProfilesFile,
 } from "../pipelines/addNode/index.js";
-import { loadAddNodeBatch } from "../pipelines/sources/addNodeBatch.js";
 import { macroCollectionName } from "./graphGeneration/indexNodes.js";
+import { loadSourcesOnPool } from "./graphGeneration/inputs.js";
 import type { ResultPayload, TaskHandler } from "./types.js";
 import { retryVectorWork } from "./vectorWork.js";
 
@@ -169,13 +169,14 @@ export function addNodeHandler(): TaskHandler {
       const dir = await mkdtemp(join(tmpdir(), "graphnode-addnode-"));
       try {
         const batchPath = await downloadBatch(storage, inputBucket, payload.s3Key, dir, signal);
-        const warnings: string[] = [];
-        const batch = await loadAddNodeBatch(batchPath, {
+        // batch.json and its files' text are parsed on the CPU pool, as graph generation's inputs are.
+        const loaded = await loadSourcesOnPool(
+          ctx.services.cpu,
+          { source: "addNodeBatch", path: batchPath, maxWarnings: 50 },
           signal,
-          onWarning: (m) => {
-            if (warnings.length < 50) warnings.push(m);
-          },
-        });
+        );
+        const { warnings } = loaded;
+        const batch = { userId: undefined, existingClusters: [], ...loaded.batch, items: loaded.items };
         if (batch.userId && batch.userId !== userId) {
           throw terminal("INVALID_INPUT", "batch.json belongs to another user than the request");
         }

@@ -10,6 +10,7 @@
  */
 import { type ErrorCode, type ErrorKind, TaskError } from "../../contract/errors.js";
 import type { JobIO } from "../jobs.js";
+import { type AddNodeBatch, iterateAddNodeBatch, readAddNodeBatchHeader } from "./addNodeBatch.js";
 import { iterateBundle } from "./bundle.js";
 import { type ExtractOptions, extractFileAtPath, type FileExtraction } from "./files/extract.js";
 import { detectSource, iterateDetected, iterateLegacyInputs } from "./sniff.js";
@@ -30,6 +31,8 @@ export type LoadSourcesInput = (
   | { source: "legacy"; paths: string[] }
   /** Any supported file or folder, detected by shape (the local `graph` command). */
   | { source: "any"; path: string }
+  /** An ADD_NODE batch.json (or its folder): its header comes back in the summary. */
+  | { source: "addNodeBatch"; path: string }
 ) & {
   /** Emit Notion pages; when false they are counted in `skippedNotion` instead. Default true. */
   includeNotion?: boolean;
@@ -44,6 +47,8 @@ export interface LoadSourcesSummary {
   count: number;
   warnings: string[];
   skippedNotion: number;
+  /** For `source: "addNodeBatch"`: the batch's userId and existing clusters. */
+  batch?: Omit<AddNodeBatch, "items">;
 }
 
 export type PortableError = { code: ErrorCode; kind: ErrorKind; message: string };
@@ -68,7 +73,11 @@ export async function loadSourcesJob(
   return portable(async () => {
     let format: string = input.source;
     let items: AsyncIterable<SourceItem>;
-    if (input.source === "bundle") {
+    let batchHeader: Omit<AddNodeBatch, "items"> | undefined;
+    if (input.source === "addNodeBatch") {
+      batchHeader = await readAddNodeBatchHeader(input.path);
+      items = iterateAddNodeBatch(input.path, options);
+    } else if (input.source === "bundle") {
       items = iterateBundle(input.dir, {
         ...options,
         ...(input.mimeTypes ? { mimeTypes: input.mimeTypes } : {}),
@@ -102,7 +111,7 @@ export async function loadSourcesJob(
       }
     }
     if (batch.length > 0) await io.send(batch);
-    return { format, count, warnings, skippedNotion };
+    return { format, count, warnings, skippedNotion, ...(batchHeader ? { batch: batchHeader } : {}) };
   });
 }
 

@@ -13,7 +13,11 @@ import { terminal } from "../../contract/errors.js";
 import type { GraphGenerationRequest } from "../../contract/requests.js";
 import { unsafeKeyReason } from "../../infra/safeKey.js";
 import type { ObjectInfo, ObjectStorage } from "../../infra/storage.js";
-import { type LoadSourcesInput, unwrapOutcome } from "../../pipelines/sources/job.js";
+import {
+  type LoadSourcesInput,
+  type LoadSourcesSummary,
+  unwrapOutcome,
+} from "../../pipelines/sources/job.js";
 import type { SourceItem } from "../../pipelines/sources/types.js";
 import type { CpuPool } from "../../runtime/cpuPool.js";
 
@@ -72,7 +76,7 @@ export async function loadSourcesOnPool(
   cpu: CpuPool,
   input: LoadSourcesInput,
   signal?: AbortSignal,
-): Promise<{ items: SourceItem[]; format: string; warnings: string[]; skippedNotion: number }> {
+): Promise<LoadSourcesSummary & { items: SourceItem[] }> {
   const items: SourceItem[] = [];
   const outcome = await cpu.run("loadSources", input, {
     ...(signal ? { signal } : {}),
