@@ -76,3 +76,36 @@ describe("capped, streamed Office text", () => {
     assert.ok(!out.texts.join("").includes("c"), "the third slide was not read");
   });
 });
+
+describe("capped, streamed Excel text", () => {
+  test("xlsx: shared and inline strings (without phonetic guides), booleans; the cap stops at a whole row", async () => {
+    const sheet =
+      '<?xml version="1.0"?><worksheet><sheetData>' +
+      '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="inlineStr"><is><r><t>東京</t></r>' +
+      '<rPh sb="0" eb="2"><t>トウキョウ</t></rPh></is></c><c r="C1" t="b"><v>1</v></c></row>' +
+      '<row r="2"><c r="A2"><v> 42 </v></c><c r="B2" t="s"><v>1</v></c></row>' +
+      '<row r="3"></row>' +
+      Array.from(
+        { length: 200 },
+        (_, i) => `<row r="${i + 4}"><c t="s"><v>0</v></c><c><v>${i}</v></c></row>`,
+      ).join("") +
+      "</sheetData></worksheet>";
+    const xlsx = zipSync({
+      "xl/worksheets/sheet1.xml": strToU8(sheet),
+      "xl/sharedStrings.xml": strToU8(
+        "<sst><si><t>Tom &amp; Jerry</t></si><si><r><t>rich</t></r><r><t> text</t></r></si></sst>",
+      ),
+    });
+    const full = await extractFileText(xlsx, { fileName: "book.xlsx" });
+    const lines = full.texts[0]!.split("\n");
+    assert.deepEqual(lines.slice(0, 3), ["Sheet1", "Tom & Jerry\t東京\tTRUE", "42\trich text"]);
+    assert.equal(lines.length, 3 + 200);
+    assert.equal(full.truncated, undefined);
+
+    const capped = await extractFileText(xlsx, { fileName: "book.xlsx" }, { maxChars: 100 });
+    assert.equal(capped.truncated, true);
+    const cappedLines = capped.texts[0]!.split("\n");
+    assert.ok(capped.texts[0]!.length <= 100);
+    assert.deepEqual(cappedLines, lines.slice(0, cappedLines.length), "whole rows, in order, up to the cap");
+  });
+});
