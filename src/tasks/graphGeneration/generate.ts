@@ -7,7 +7,11 @@ import { createLlm, LlmLedger, resolveLlmConfig } from "../../ai/llm/index.js";
 import { assembleGraph } from "../../pipelines/graph/assemble.js";
 import type { MacroBuildOutput } from "../../pipelines/graph/build.js";
 import { dropSharedTerms, localClusterLabel } from "../../pipelines/graph/localNames.js";
-import { type ClusterLabel, nameClustersWithLlm } from "../../pipelines/naming/clusterNames.js";
+import {
+  type ClusterLabel,
+  type NamingReport,
+  nameClustersWithReport,
+} from "../../pipelines/naming/clusterNames.js";
 import type { GraphStage } from "../../pipelines/progress.js";
 import type { SourceItem } from "../../pipelines/sources/types.js";
 import { classifyError } from "../../runtime/classify.js";
@@ -31,16 +35,23 @@ async function nameClusters(
   items: readonly SourceItem[],
   language: string,
   ledger: LlmLedger,
-): Promise<{ labels: Map<string, ClusterLabel>; naming: "llm" | "local"; note?: string }> {
+): Promise<{
+  labels: Map<string, ClusterLabel>;
+  naming: "llm" | "local" | "mixed";
+  /** What happened per cluster and which model it was (graph.json metadata.naming_detail). */
+  detail: Record<string, unknown>;
+  note?: string;
+}> {
   const labels = new Map<string, ClusterLabel>();
   const terms = dropSharedTerms(built.clusterTerms);
   built.clusterIds.forEach((id, c) => {
     labels.set(id, localClusterLabel(terms[c] ?? [], built.clusterSizes[c] ?? 0, language, id));
   });
   const llm = createLlm(resolveLlmConfig(ctx.env, "MACRO"), { ledger });
-  if (!llm) return { labels, naming: "local" };
+  if (!llm) return { labels, naming: "local", detail: { llm: 0, local: labels.size } };
+  const model = { provider: llm.provider, model: llm.model };
   try {
-    const named = await nameClustersWithLlm(
+    const { labels: named, report } = await nameClustersWithReport(
       llm,
       built.clusterIds.map((id, c) => ({
         id,
@@ -51,13 +62,39 @@ async function nameClusters(
       { language, signal: ctx.signal },
     );
     for (const [id, label] of named) labels.set(id, label);
-    return { labels, naming: "llm" };
+    logRejectedNames(ctx.log, report);
+    const naming = report.llm === 0 ? "local" : report.local === 0 ? "llm" : "mixed";
+    return { labels, naming, detail: namingDetail(report, model) };
   } catch (err) {
     if (ctx.signal.aborted) throw err;
     const c = classifyError(err);
     ctx.log.warn({ code: c.code }, "cluster naming by LLM failed; local names used");
-    return { labels, naming: "local", note: `cluster naming fell back to local names (${c.message})` };
+    return {
+      labels,
+      naming: "local",
+      detail: { llm: 0, local: labels.size, ...model, failed: true },
+      note: `cluster naming fell back to local names (${c.message})`,
+    };
   }
+}
+
+function namingDetail(report: NamingReport, model: { provider: string; model: string }) {
+  return {
+    llm: report.llm,
+    local: report.local,
+    ...model,
+    rejected_answers: report.rejected.length,
+    unknown_ids: report.unknownIds.length,
+    ...(report.failedBatches ? { failed_batches: report.failedBatches } : {}),
+  };
+}
+
+function logRejectedNames(log: Logger, report: NamingReport): void {
+  if (report.rejected.length === 0 && report.unknownIds.length === 0) return;
+  log.warn(
+    { rejected: report.rejected.slice(0, 20), unknownIds: report.unknownIds.slice(0, 20) },
+    "some LLM cluster names were rejected; those clusters keep local names",
+  );
 }
 
 export interface GenerateOptions {
@@ -104,6 +141,7 @@ export async function generateGraph(opts: GenerateOptions) {
     naming: naming.naming,
     embedding,
     extraMetadata: {
+      naming_detail: naming.detail,
       ...(built.emptyTexts ? { nodes_without_text: built.emptyTexts } : {}),
       ...opts.extraMetadata,
     },
