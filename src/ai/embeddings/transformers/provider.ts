@@ -8,13 +8,24 @@
  * - From a model id (hub cache) or a LOCAL DIRECTORY; with a directory, remote loading is switched off.
  * - A model that cannot be loaded is a terminal error. There is no random-vector fallback: the Python
  *   worker's silent "DummySentenceTransformer" put garbage into the vector store (§12).
- * - Long texts are chunked by tokens and pooled (windows.ts); nothing is silently truncated.
+ * - Long texts are chunked by tokens and pooled (windows.ts), or, with `longText: "truncate"`, cut at the
+ *   model's maximum sequence length exactly as sentence-transformers does (the search index: its vectors must
+ *   equal the backend's query model's).
+ * - Nothing is downloaded unless `allowRemote` is set (only `npm run models:fetch` sets it): a task never
+ *   waits on, or depends on, the hub.
  */
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { TaskError, terminal } from "../../../contract/errors.js";
 import type { Embedder, EmbedOptions } from "../types.js";
-import { embedInWindows, meanPool, type WindowEncoder, type WindowTokenizer } from "./windows.js";
+import { maxSequenceLength, type OnnxDtype, pickDtype } from "./modelDir.js";
+import {
+  embedInWindows,
+  embedTruncated,
+  meanPool,
+  type WindowEncoder,
+  type WindowTokenizer,
+} from "./windows.js";
 
 export const DEFAULT_TRANSFORMERS_MODEL = "Xenova/paraphrase-multilingual-MiniLM-L12-v2";
 
@@ -23,10 +34,20 @@ export interface TransformersEmbedderOptions {
   model?: string;
   /** A directory holding config.json, tokenizer.json (+ tokenizer_config.json) and onnx/model*.onnx. */
   localDir?: string;
-  /** ONNX weights variant. Default "fp32" (what the stored vectors were made with). */
-  dtype?: "fp32" | "fp16" | "q8" | "int8" | "uint8" | "q4";
-  /** Maximum sequence length including special tokens. Default 128 (the model's limit). */
+  /**
+   * ONNX weights variant. Default "fp32" (what the stored vectors were made with); "auto" takes the preferred
+   * one the local directory holds (quantized first, see modelDir.ts).
+   */
+  dtype?: OnnxDtype | "auto";
+  /**
+   * Maximum sequence length including special tokens. Default: with a local directory, what it says
+   * (sentence_bert_config.json max_seq_length, see modelDir.ts), else 128.
+   */
   maxTokens?: number;
+  /** "windows" (default): long texts pooled over token windows; "truncate": cut as sentence-transformers does. */
+  longText?: "windows" | "truncate";
+  /** Let @huggingface/transformers download from the hub (default false: local files and its cache only). */
+  allowRemote?: boolean;
   /** Token windows per ONNX run. Default 32. */
   batchSize?: number;
 }
@@ -36,6 +57,10 @@ export interface WindowModel {
   tokenizer: WindowTokenizer;
   encode: WindowEncoder;
   dimension: number;
+  /** The directory's own maximum sequence length, when loaded from one. */
+  maxTokens?: number;
+  /** The weights actually loaded. */
+  dtype?: OnnxDtype;
 }
 
 const cache = new Map<string, Promise<WindowModel>>();
@@ -64,6 +89,9 @@ async function load(opts: TransformersEmbedderOptions): Promise<WindowModel> {
   const hf = await import("@huggingface/transformers");
   let modelId = opts.model ?? DEFAULT_TRANSFORMERS_MODEL;
   const pretrained: { local_files_only?: boolean; dtype?: string } = {};
+  hf.env.allowRemoteModels = opts.allowRemote === true;
+  let dtype: OnnxDtype = opts.dtype === "auto" || opts.dtype === undefined ? "fp32" : opts.dtype;
+  let dirMaxTokens: number | undefined;
   if (opts.localDir) {
     const dir = resolve(opts.localDir);
     checkLocalDir(dir);
@@ -75,11 +103,17 @@ async function load(opts: TransformersEmbedderOptions): Promise<WindowModel> {
     hf.env.localModelPath = `${dirname(dir)}/`;
     modelId = dir;
     pretrained.local_files_only = true;
+    if (opts.dtype === "auto") {
+      const found = pickDtype(dir);
+      if (!found) throw new Error(`${dir}/onnx holds none of the known model*.onnx weight files`);
+      dtype = found;
+    }
+    dirMaxTokens = maxSequenceLength(dir, opts.model ?? basename(dir));
   }
   const tokenizer = await hf.AutoTokenizer.from_pretrained(modelId, pretrained);
   const model = await hf.AutoModel.from_pretrained(modelId, {
     ...pretrained,
-    dtype: opts.dtype ?? "fp32",
+    dtype,
   } as never);
   const config = (model as unknown as { config?: { hidden_size?: number } }).config;
   const dimension = config?.hidden_size;
@@ -122,11 +156,19 @@ async function load(opts: TransformersEmbedderOptions): Promise<WindowModel> {
       dimension,
     );
   };
-  return { tokenizer: windowTokenizer, encode, dimension };
+  return {
+    tokenizer: windowTokenizer,
+    encode,
+    dimension,
+    dtype,
+    ...(dirMaxTokens ? { maxTokens: dirMaxTokens } : {}),
+  };
 }
 
 /** Loads (once per process) and returns the model's embedder; rejects with a terminal TaskError if it cannot load. */
-export async function createTransformersEmbedder(opts: TransformersEmbedderOptions = {}): Promise<Embedder> {
+export async function createTransformersEmbedder(
+  opts: TransformersEmbedderOptions = {},
+): Promise<Embedder & { maxTokens: number; dtype?: OnnxDtype }> {
   const key = JSON.stringify([
     opts.localDir ? resolve(opts.localDir) : null,
     opts.model ?? DEFAULT_TRANSFORMERS_MODEL,
@@ -162,15 +204,18 @@ export async function createTransformersEmbedder(opts: TransformersEmbedderOptio
 export function windowedEmbedder(
   model: string,
   loaded: WindowModel,
-  opts: Pick<TransformersEmbedderOptions, "maxTokens" | "batchSize"> = {},
-): Embedder {
-  const maxTokens = opts.maxTokens ?? 128;
+  opts: Pick<TransformersEmbedderOptions, "maxTokens" | "batchSize" | "longText"> = {},
+): Embedder & { maxTokens: number; dtype?: OnnxDtype } {
+  const maxTokens = opts.maxTokens ?? loaded.maxTokens ?? 128;
   const batchSize = opts.batchSize ?? 32;
+  const run = opts.longText === "truncate" ? embedTruncated : embedInWindows;
   return {
     model,
     dimension: loaded.dimension,
+    maxTokens,
+    ...(loaded.dtype ? { dtype: loaded.dtype } : {}),
     embed(texts: string[], eo: EmbedOptions = {}) {
-      return embedInWindows(texts, loaded.tokenizer, loaded.encode, {
+      return run(texts, loaded.tokenizer, loaded.encode, {
         maxTokens,
         batchSize,
         dimension: loaded.dimension,

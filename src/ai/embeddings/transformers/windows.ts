@@ -116,3 +116,47 @@ export function meanPool(
     return Float32Array.from(out);
   });
 }
+
+/**
+ * Embeds texts the way sentence-transformers does: each text's tokens cut to `maxTokens` (special tokens
+ * included), one sequence per text, attention-mask mean pooling, L2. A text without tokens still gets its
+ * special tokens embedded, as there. Sequences are batched by length (sorted, so a batch pads little: a short
+ * title never pays for a 256-token neighbour), and the vectors come back in the texts' order.
+ */
+export async function embedTruncated(
+  texts: readonly string[],
+  tokenizer: WindowTokenizer,
+  encode: WindowEncoder,
+  opts: WindowOptions,
+): Promise<Float32Array[]> {
+  const budget = opts.maxTokens - tokenizer.prefix.length - tokenizer.suffix.length;
+  if (budget < 1) throw new RangeError("maxTokens leaves no room for content tokens");
+  const sequences = texts.map((text) => [
+    ...tokenizer.prefix,
+    ...tokenizer.encode(text ?? "").slice(0, budget),
+    ...tokenizer.suffix,
+  ]);
+  const order = sequences.map((_, i) => i).sort((a, b) => sequences[a]!.length - sequences[b]!.length);
+  const out: Float32Array[] = new Array(texts.length);
+  for (let start = 0; start < order.length; start += opts.batchSize) {
+    throwIfAborted(opts.signal);
+    const idx = order.slice(start, start + opts.batchSize);
+    const vectors = await encode(
+      idx.map((i) => sequences[i]!),
+      opts.signal,
+    );
+    if (vectors.length !== idx.length) {
+      throw new Error(`embedding model returned ${vectors.length} vectors for ${idx.length} sequences`);
+    }
+    idx.forEach((textIndex, k) => {
+      const v = vectors[k]!;
+      if (v.length !== opts.dimension) {
+        throw new Error(
+          `embedding model returned a ${v.length}-dimensional vector, expected ${opts.dimension}`,
+        );
+      }
+      out[textIndex] = Float32Array.from(l2NormalizeInPlace(Float64Array.from(v)));
+    });
+  }
+  return out;
+}
