@@ -109,3 +109,20 @@ describe("capped, streamed Excel text", () => {
     assert.deepEqual(cappedLines, lines.slice(0, cappedLines.length), "whole rows, in order, up to the cap");
   });
 });
+
+describe("capped plain text", () => {
+  test("only the cap's worth of bytes is decoded; a character cut at the end does not change the encoding", async () => {
+    const korean = new TextEncoder().encode("한국어 문장입니다. ".repeat(2000));
+    const out = await extractFileText(korean, { fileName: "notes.txt" }, { maxChars: 1001 });
+    assert.equal(out.truncated, true);
+    assert.equal(out.texts[0]!.length, 1001);
+    assert.ok(out.texts[0]!.startsWith("한국어 문장입니다. 한국어"), out.texts[0]!.slice(0, 20));
+    assert.ok(!out.texts[0]!.includes("\uFFFD"), "no replacement characters");
+
+    const legacy = new Uint8Array([0xc7, 0xd1, 0xb1, 0xb9, 0xbe, 0xee, 0x20]); // "한국어 " in EUC-KR
+    const repeated = new Uint8Array(legacy.length * 1000);
+    for (let i = 0; i < 1000; i++) repeated.set(legacy, i * legacy.length);
+    const euc = await extractFileText(repeated, { fileName: "old.txt" }, { maxChars: 999 });
+    assert.ok(euc.texts[0]!.startsWith("한국어 한국어"), euc.texts[0]!.slice(0, 10));
+  });
+});

@@ -133,10 +133,18 @@ async function parseByContent(
   }
   if (looksBinary(bytes))
     return { sections: [], parseError: `unsupported binary file${ext ? ` (.${ext})` : ""}` };
-  const text = decodeText(bytes);
+  const head = decodeText(bytes.subarray(0, 512), { partial: true });
   const isHtml =
-    HTML_EXTENSIONS.has(ext) || (file.mimeType ?? "").toLowerCase().includes("html") || looksLikeHtml(text);
-  return { sections: [isHtml ? htmlToText(text) : text], sectionCount: 1 };
+    HTML_EXTENSIONS.has(ext) || (file.mimeType ?? "").toLowerCase().includes("html") || looksLikeHtml(head);
+  if (isHtml) return { sections: [htmlToText(decodeText(bytes))], sectionCount: 1 };
+  // Plain text: no character takes more than 4 bytes, so the cap's worth of bytes is all that is decoded.
+  const capBytes = maxChars * 4;
+  if (bytes.length <= capBytes) return { sections: [decodeText(bytes)], sectionCount: 1 };
+  return {
+    sections: [decodeText(bytes.subarray(0, capBytes), { partial: true })],
+    sectionCount: 1,
+    truncated: true,
+  };
 }
 
 /** The Office document a zip holds; the name's bucket picks the expected one so its absence is reported. */

@@ -24,16 +24,21 @@ function utf16Bom(bytes: Uint8Array): "utf-16le" | "utf-16be" | undefined {
 
 const FALLBACKS = ["utf-8", "euc-kr", "gbk"] as const;
 
-export function decodeText(bytes: Uint8Array): string {
+/**
+ * The text of `bytes` in the first encoding that reads them without error. `partial`: the bytes are the
+ * start of a longer file, so a character cut at the end is dropped instead of making the encoding fail.
+ */
+export function decodeText(bytes: Uint8Array, opts: { partial?: boolean } = {}): string {
+  const options = { stream: opts.partial === true };
   const bom = utf16Bom(bytes);
-  if (bom) return new TextDecoder(bom).decode(bytes);
+  if (bom) return new TextDecoder(bom).decode(bytes, options);
   for (const encoding of FALLBACKS) {
     try {
       // The utf-8 decoder drops a UTF-8 BOM by default.
-      return new TextDecoder(encoding, { fatal: true }).decode(bytes);
+      return new TextDecoder(encoding, { fatal: true }).decode(bytes, options);
     } catch {
       // not this encoding
     }
   }
-  return new TextDecoder("windows-1252").decode(bytes);
+  return new TextDecoder("windows-1252").decode(bytes, options);
 }
