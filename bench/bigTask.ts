@@ -40,7 +40,7 @@ import { startFauxqsProcess } from "./fauxqsProcess.js";
 
 const SCALE = process.env.DEBIAN_SCALE_DIR ?? "/work/shared/datasets/debian-scale";
 const ITEMS_ARG = process.env.BIGTASK_ITEMS ?? "6000";
-const VISIBILITY_SECONDS = Number(process.env.BIGTASK_VISIBILITY_SECONDS ?? 20);
+const VISIBILITY_SECONDS = Number(process.env.BIGTASK_VISIBILITY_SECONDS ?? 30);
 /** A whole 26,524-item run takes minutes on a busy 2-core machine: the deadline per case is generous. */
 const CASE_TIMEOUT_MS = Number(process.env.BIGTASK_CASE_TIMEOUT_SECONDS ?? 1800) * 1000;
 const SINGLE_PUT_LIMIT = 8 * 1024 * 1024;
@@ -72,10 +72,16 @@ interface WorkerProc {
 }
 
 function startWorkerProcess(name: string, env: Record<string, string>, heapMb: number): WorkerProc {
-  const child = spawn(process.execPath, [`--max-old-space-size=${heapMb}`, ...cliEntry(), "worker"], {
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  // BIGTASK_NODE_ARGS: extra node flags for the workers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
+  const extra = (process.env.BIGTASK_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(
+    process.execPath,
+    [`--max-old-space-size=${heapMb}`, ...extra, ...cliEntry(), "worker"],
+    {
+      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   let out = "";
   const keep = (d: Buffer) => {
     out = (out + d).slice(-100_000);
@@ -94,6 +100,19 @@ function startWorkerProcess(name: string, env: Record<string, string>, heapMb: n
     }),
   );
   return { name, child, exited, output: () => out };
+}
+
+/** The worker's largest event-loop delay since it started (prom-client's default metric), in seconds. */
+async function maxLoopDelaySeconds(w: WorkerProc): Promise<number | undefined> {
+  const port = /"healthPort":(\d+)/.exec(w.output())?.[1];
+  if (!port) return undefined;
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    const m = /^nodejs_eventloop_lag_max_seconds\s+([\d.e+-]+)/m.exec(text);
+    return m ? Number(m[1]) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Collects every message of the result queue, by arrival, so duplicates can be counted at the end. */
@@ -278,13 +297,18 @@ async function main() {
     await until("the settle window", settleUntil + 1000, () =>
       Date.now() >= settleUntil ? true : undefined,
     );
+    const lag = await maxLoopDelaySeconds(second);
     second.child.kill("SIGTERM");
     await second.exited;
+    const leaseLost = (second.output().match(/visibility heartbeat failed/g) ?? []).length;
 
     const finals = ofTask().filter((m) => m.taskType === "GRAPH_GENERATION_RESULT");
     const payload = final.payload as Record<string, unknown>;
     console.log(
       `  final result after ${((tFinal - t0) / 1000).toFixed(1)} s (second worker: ${((tFinal - tKill) / 1000).toFixed(1)} s after the kill): ${payload.status}${payload.error ? ` (${String(payload.error).slice(0, 200)})` : ""}`,
+    );
+    console.log(
+      `  second worker: largest event-loop delay ${lag === undefined ? "?" : `${lag.toFixed(2)} s`} (lease ${VISIBILITY_SECONDS} s), failed heartbeats ${leaseLost}`,
     );
     check(finals.length === 1, `exactly one final result (${finals.length})`);
     check(payload.status === "COMPLETED", `COMPLETED (${payload.status})`);

@@ -353,18 +353,32 @@ export function createS3Storage(opts: S3StorageOptions): ObjectStorage {
       }
       let serialiseError: unknown;
       const first = next;
-      const rest = (function* (): Generator<Buffer> {
+      const rest = (async function* (): AsyncGenerator<Buffer> {
         yield* head.splice(0);
         try {
           if (!first.done) yield first.value;
-          for (let n = pieces.next(); !n.done; n = pieces.next()) yield n.value;
+          let sinceYield = 0;
+          for (let n = pieces.next(); !n.done; n = pieces.next()) {
+            yield n.value;
+            // The upload pulls parts back to back without waiting on I/O in between: let timers (the lease
+            // heartbeat) and sockets run between megabytes, so a large value does not stall the event loop.
+            sinceYield += n.value.length;
+            if (sinceYield >= MIB) {
+              sinceYield = 0;
+              await new Promise((resolve) => setImmediate(resolve));
+            }
+          }
         } catch (err) {
           serialiseError = err;
           throw err;
         }
       })();
+      const text = Readable.from(rest, { objectMode: false });
+      // The upload reads it with for-await, which sees a serialisation error; this listener only covers the
+      // moment after the upload has given up reading (a failed part), so nothing is ever left unhandled.
+      text.on("error", () => {});
       try {
-        await putMultipart(bucket, key, Readable.from(rest, { objectMode: false }), "application/json");
+        await putMultipart(bucket, key, text, "application/json");
       } catch (err) {
         throw serialiseError ?? err;
       }
