@@ -18,6 +18,9 @@ import { pickSentences } from "./extractive.js";
 import { languageName, RAG_PHRASES, ragLanguage } from "./language.js";
 import type { Expansion, RagAnswer, ScoredChunk } from "./types.js";
 
+/** Output budget of an answer: a few paragraphs with citation markers (~6,000 characters; CJK-safe). */
+const ANSWER_BUDGET = 2048;
+
 export const DEFAULT_MAX_CONTEXT_CHUNKS = 12;
 const EXTRACTIVE_SENTENCES = 4;
 
@@ -84,6 +87,7 @@ export async function answerQuestion(input: AnswerQuestionInput): Promise<RagAns
       system: `${NO_RAG_SYSTEM} ${answerInstruction(input.language)}`,
       prompt: `${profileBlock(input.profile)}Question: ${question}`,
       label: "microscope answer (no rag)",
+      maxOutputTokens: ANSWER_BUDGET,
       ...signalOpt,
     });
     return {
@@ -120,6 +124,7 @@ export async function answerQuestion(input: AnswerQuestionInput): Promise<RagAns
     system: `${RAG_SYSTEM} ${answerInstruction(input.language)}`,
     prompt: `${profileBlock(input.profile)}Context passages:\n\n${context}\n\nQuestion: ${question}`,
     label: "microscope answer",
+    maxOutputTokens: ANSWER_BUDGET,
     ...signalOpt,
   });
   const parsed = parseCitations(raw, entries.length);

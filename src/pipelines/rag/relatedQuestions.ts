@@ -7,7 +7,7 @@
  * entities are written in the question's language.
  */
 import { z } from "zod";
-import type { Llm } from "../../ai/llm/index.js";
+import { budgetForText, type Llm } from "../../ai/llm/index.js";
 import { tokenize } from "../text/index.js";
 import { answerInstruction } from "./answer.js";
 import {
@@ -157,6 +157,8 @@ export async function relatedQuestions(input: RelatedQuestionsInput): Promise<Re
       ].join(" "),
       prompt: `The user asked: ${input.question}\n\n${about}`,
       label: "microscope related questions",
+      // One sentence (≤ 200 characters) per question, in any language, plus the JSON frame.
+      maxOutputTokens: budgetForText(200 * count, lang),
       ...(input.signal ? { signal: input.signal } : {}),
     });
     const questions = cleanQuestions(out.questions, input.question, count);

@@ -17,6 +17,9 @@ import { pickSentences } from "./extractive.js";
 import { RAG_PHRASES, ragLanguage } from "./language.js";
 import type { Expansion, RagAnswer, ScoredChunk } from "./types.js";
 
+/** Output budget of a synthesis: a structured overview across documents, longer than an answer. */
+const SYNTHESIS_BUDGET = 3072;
+
 export const DEFAULT_SYNTHESIS_CHUNKS = 24;
 export const DEFAULT_SYNTHESIS_CHARS = 28_000;
 const SENTENCES_PER_SOURCE = 2;
@@ -59,6 +62,7 @@ export async function synthesizeTopic(input: SynthesizeInput): Promise<RagAnswer
       system: `${NO_RAG_SYSTEM} ${answerInstruction(input.language)}`,
       prompt: `${profileBlock(input.profile)}Topic: ${topic}`,
       label: "microscope synthesis (no rag)",
+      maxOutputTokens: SYNTHESIS_BUDGET,
       ...signalOpt,
     });
     return { answer: answer.trim(), generator: "llm-no-rag", ...none };
@@ -78,6 +82,7 @@ export async function synthesizeTopic(input: SynthesizeInput): Promise<RagAnswer
       system: `${SYSTEM} ${answerInstruction(input.language)}`,
       prompt: `${profileBlock(input.profile)}Passages by document:\n\n${context}\n\nTopic: ${topic}`,
       label: "microscope synthesis",
+      maxOutputTokens: SYNTHESIS_BUDGET,
       ...signalOpt,
     });
     const parsed = parseCitations(raw, entries.length);

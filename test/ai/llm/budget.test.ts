@@ -112,3 +112,11 @@ test("truncation prefers sentence ends, then word boundaries; properties named m
   }) as { properties: Record<string, Record<string, unknown>> };
   assert.deepEqual(stripped.properties.maxLength, { type: "string" });
 });
+
+test("microscope extraction: the budget follows the batch's input, so a small chunk cannot run to 1,024 twice", async () => {
+  const { extractionBudget } = await import("../../../src/pipelines/microscope/extract/llm.js");
+  const small = extractionBudget([{ tokens: 120 }]);
+  assert.ok(small >= 384 && small < 1024, String(small));
+  assert.ok(extractionBudget([{ tokens: 1000 }, { tokens: 1000 }]) > small);
+  assert.equal(extractionBudget([{ tokens: 8000 }]), 4096);
+});

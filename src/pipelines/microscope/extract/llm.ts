@@ -59,6 +59,16 @@ export function isFallbackWorthy(err: unknown, signal?: AbortSignal): boolean {
   return err instanceof TaskError && err.kind === "terminal" && !signal?.aborted;
 }
 
+/**
+ * Output budget of one extraction batch: entities, relations and short evidence quotes restate at most
+ * about what the chunks say, so the budget follows the input (a small chunk no longer runs to the server's
+ * cap, twice, when the model loops), between a floor for the JSON frame and a ceiling.
+ */
+export function extractionBudget(batch: readonly { tokens: number }[]): number {
+  const input = batch.reduce((sum, c) => sum + c.tokens, 0);
+  return Math.min(4096, Math.max(384, Math.ceil(input * 1.5) + 256));
+}
+
 export async function extractWithLlm(
   chunks: readonly ChunkRef[],
   opts: LlmExtractOptions,
@@ -84,6 +94,7 @@ export async function extractWithLlm(
         system,
         prompt: extractionUserPrompt(batch),
         label: EXTRACT_LABEL,
+        maxOutputTokens: extractionBudget(batch),
         signal,
       });
       const filtered = filterAnswer(answer, {

@@ -59,6 +59,8 @@ export async function askSamePairs(
             (lang ? ` The document is in ${lang}.` : ""),
           prompt: `Entity type: ${type}\nPairs:\n${lines.join("\n")}\n\nAnswer {"decisions":[{"pair":<number>,"same":<true|false>}]} with one decision per pair.`,
           label: RESOLVE_LABEL,
+          // {"pair":N,"same":false} is ~10 tokens; room for every pair and the frame, nothing for a loop.
+          maxOutputTokens: 32 + 16 * pairs.length,
           ...(opts.signal ? { signal: opts.signal } : {}),
         });
         for (const d of answer.decisions) {
