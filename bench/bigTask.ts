@@ -102,6 +102,16 @@ function startWorkerProcess(name: string, env: Record<string, string>, heapMb: n
   return { name, child, exited, output: () => out };
 }
 
+/** True while the worker runs; a worker that died on its own fails the bench at once, with its log. */
+function alive(w: WorkerProc): true {
+  if (w.child.exitCode !== null || w.child.signalCode !== null) {
+    throw new Error(
+      `worker ${w.name} died (${w.child.exitCode ?? w.child.signalCode}):\n${w.output().slice(-3000)}`,
+    );
+  }
+  return true;
+}
+
 /** The worker's largest event-loop delay since it started (prom-client's default metric), in seconds. */
 async function maxLoopDelaySeconds(w: WorkerProc): Promise<number | undefined> {
   const port = /"healthPort":(\d+)/.exec(w.output())?.[1];
@@ -256,10 +266,14 @@ async function main() {
     const deadline = Date.now() + CASE_TIMEOUT_MS;
     const ofTask = () => collector.received.filter((m) => m.taskId === taskId);
     // Mid-task: the first worker has sent a few progress messages (past the download, into the pipeline).
-    const progress = await until("progress from the first worker", deadline, () =>
-      ofTask()
-        .filter((m) => m.taskType === "GRAPH_GENERATION_PROGRESS")
-        .at(2),
+    const progress = await until(
+      "progress from the first worker",
+      deadline,
+      () =>
+        alive(first) &&
+        ofTask()
+          .filter((m) => m.taskType === "GRAPH_GENERATION_PROGRESS")
+          .at(2),
     );
     const tKill = performance.now();
     first.child.kill(signal);
@@ -275,8 +289,10 @@ async function main() {
       );
     }
     const second = startWorkerProcess(`${signal}-second`, workerEnv, heapMb);
-    const final = await until("the final result", deadline, () =>
-      ofTask().find((m) => m.taskType === "GRAPH_GENERATION_RESULT"),
+    const final = await until(
+      "the final result",
+      deadline,
+      () => alive(second) && ofTask().find((m) => m.taskType === "GRAPH_GENERATION_RESULT"),
     );
     const tFinal = performance.now();
     // Settle: the request must be gone from its queue (deleted after the result), then any duplicate would

@@ -24,7 +24,7 @@ import {
   contentTypeFor,
   downloadToDir,
   guardStream,
-  jsonBody,
+  jsonByteChunks,
   notFound,
   type OpenedObject,
   parseJsonBody,
@@ -111,6 +111,22 @@ export function createFsStorage(rootDir: string): ObjectStorage {
     return found.sort((a, b) => compareKeys(a.key, b.key));
   }
 
+  /** Written under a temporary name and renamed, so a reader never sees half an object. */
+  async function writeAtomically(key: string, body: Buffer | Uint8Array | string | Iterable<Buffer>) {
+    if (key.endsWith("/"))
+      throw terminal("INVALID_INPUT", `object key names a directory: ${printableKey(key)}`);
+    const path = pathFor(key);
+    const tmp = `${path}${TMP_MARK}${randomUUID()}`;
+    try {
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(tmp, body);
+      await rename(tmp, path);
+    } catch (err) {
+      await rm(tmp, { force: true }).catch(() => {});
+      throw fsError(err, "write", key);
+    }
+  }
+
   const storage: ObjectStorage = {
     kind: "fs",
 
@@ -145,22 +161,20 @@ export function createFsStorage(rootDir: string): ObjectStorage {
     list: (_bucket, prefix, o) => list(prefix, o),
 
     async putBytes(_bucket, key, body) {
-      if (key.endsWith("/"))
-        throw terminal("INVALID_INPUT", `object key names a directory: ${printableKey(key)}`);
-      const path = pathFor(key);
-      const tmp = `${path}${TMP_MARK}${randomUUID()}`;
-      try {
-        await mkdir(dirname(path), { recursive: true });
-        await writeFile(tmp, body);
-        await rename(tmp, path);
-      } catch (err) {
-        await rm(tmp, { force: true }).catch(() => {});
-        throw fsError(err, "write", key);
-      }
+      await writeAtomically(key, body);
     },
 
-    async putJson(bucket, key, value) {
-      await storage.putBytes(bucket, key, jsonBody(value), "application/json");
+    async putJson(_bucket, key, value) {
+      // Written piece by piece, so a large result is never one giant string in memory.
+      const pieces = jsonByteChunks(value);
+      const first = pieces.next();
+      await writeAtomically(
+        key,
+        (function* () {
+          if (!first.done) yield first.value;
+          yield* pieces;
+        })(),
+      );
     },
 
     downloadToDir(_bucket, source, dir, o) {

@@ -98,11 +98,6 @@ export function parseJsonBody(body: Buffer, key: string): unknown {
   }
 }
 
-export function jsonBody(value: unknown): string {
-  const text = JSON.stringify(value);
-  if (text === undefined) throw terminal("INTERNAL_ERROR", "value cannot be written as JSON");
-  return text;
-}
 
 /** How deep `jsonChunks` descends into arrays and plain objects before writing a value whole. */
 const JSON_CHUNK_DEPTH = 3;
