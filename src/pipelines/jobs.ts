@@ -6,6 +6,7 @@
 import { buildMacroGraph } from "./graph/build.js";
 import { microscopeIngestJob } from "./microscope/job.js";
 import type { GraphStage } from "./progress.js";
+import { searchDescribeJob, searchEmbedJob } from "./search/job.js";
 import { extractFileJob, loadSourcesJob } from "./sources/job.js";
 
 export interface JobIO {
@@ -46,6 +47,8 @@ export const cpuJobs = {
   microscopeIngest: microscopeIngestJob,
   loadSources: loadSourcesJob,
   extractFile: extractFileJob,
+  searchDescribe: searchDescribeJob,
+  searchEmbed: searchEmbedJob,
 } satisfies Record<string, CpuJob>;
 
 export type CpuJobName = keyof typeof cpuJobs;

@@ -1,6 +1,7 @@
 /** Prometheus metrics of the worker (served on /metrics by health.ts). One registry per worker instance. */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { searchEmbedded, searchIndexSkipped } from "../ai/embeddings/search/metrics.js";
 
 export interface WorkerMetrics {
   registry: Registry;
@@ -25,6 +26,8 @@ export interface WorkerMetrics {
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): WorkerMetrics {
   const registry = new Registry();
   if (opts.defaultMetrics !== false) collectDefaultMetrics({ register: registry });
+  // Counted where the search index is built (src/tasks/searchIndex.ts), served here.
+  for (const m of [searchIndexSkipped, searchEmbedded]) registry.registerMetric(m as never);
   const loopDelay = monitorEventLoopDelay({ resolution: 10 });
   loopDelay.enable();
   new Gauge({

@@ -34,6 +34,7 @@ import {
 } from "../pipelines/addNode/index.js";
 import { macroCollectionName } from "./graphGeneration/indexNodes.js";
 import { loadSourcesOnPool } from "./graphGeneration/inputs.js";
+import { indexAddedNodes } from "./searchIndex.js";
 import type { ResultPayload, TaskHandler } from "./types.js";
 import { retryVectorWork } from "./vectorWork.js";
 
@@ -218,7 +219,14 @@ export function addNodeHandler(): TaskHandler {
         validateOutput("result.json", out.result);
         const key = addNodeResultKey(userId, ctx.taskId);
         const clustersKey = `results/add_node/${userId}/${ctx.taskId}/clusters.json`;
-        await Promise.all([
+        // The backend's search index gets the same nodes (searchIndex.ts): the backend itself writes nothing
+        // for ADD_NODE, so without this the added nodes would never be found by its search.
+        const itemById = new Map(batch.items.map((item) => [`${userId}_${item.origId}`, item]));
+        const searchEntries = out.records.flatMap((r) => {
+          const item = itemById.get(r.id);
+          return item ? [{ item, metadata: r.metadata }] : [];
+        });
+        const [, , , search] = await Promise.all([
           storage.putJson(payloadBucket, key, out.result),
           storage.putJson(
             payloadBucket,
@@ -236,6 +244,7 @@ export function addNodeHandler(): TaskHandler {
                 ),
               )
             : Promise.resolve(),
+          indexAddedNodes(ctx, userId, searchEntries),
         ]);
         // The next add starts from these profiles (written after the vectors, so both describe this add).
         await storage.putJson(payloadBucket, latestKey(userId), { ...latest, clustersS3Key: clustersKey });
@@ -245,6 +254,7 @@ export function addNodeHandler(): TaskHandler {
             items: batch.items.length,
             warnings: warnings.length,
             profiles: profiles ? "stored" : "from vectors",
+            search: search.status === "skipped" ? search.note : search,
             pipelineMs: Math.round(tPipeline - t0),
             storeMs: Math.round(performance.now() - tPipeline),
           },

@@ -131,6 +131,8 @@ export function workerEnv(
     HTTP_HOST: "127.0.0.1",
     LOG_LEVEL: "silent",
     CPU_POOL_SIZE: "1",
+    // The search index needs a model directory; tests that exercise it set one (test/support/searchModel.ts).
+    SEARCH_EMBEDDING_MODEL: "none",
     ...extra,
   };
 }

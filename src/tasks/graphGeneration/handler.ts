@@ -16,6 +16,7 @@ import type { GraphGenerationRequest } from "../../contract/requests.js";
 import { profilesFromGraph, toProfilesFile } from "../../pipelines/addNode/profiles.js";
 import { summarizeGraph } from "../../pipelines/summary/index.js";
 import { classifyError } from "../../runtime/classify.js";
+import { graphSearchVectors, searchRecords, writeSearchRecords } from "../searchIndex.js";
 import type { ResultPayload, TaskHandler } from "../types.js";
 import { isLastReceive, retryVectorWork } from "../vectorWork.js";
 import { generateGraph } from "./generate.js";
@@ -66,13 +67,42 @@ export function graphGenerationHandler(): TaskHandler {
         const { built, graph, features, naming, ledger } = generated;
         timing.stages = built.timings;
         const checkedGraph = validateOutput("graph.json", graph);
-        validateOutput("features.json", features);
 
         const prefix = resultPrefix(payload.userId, ctx.taskId);
         const notes: string[] = [];
         if (naming.note) notes.push(naming.note);
+
+        // The backend's search index (searchIndex.ts): the search model's vectors, in node order, are what
+        // features.json carries (the backend writes them into its collection) and what the search collection
+        // gets below. Without them (index off, model missing) features.json keeps the topic vectors and is
+        // not offered to the backend.
+        const tSearch = performance.now();
+        const searchNodes = items.map((item, i) => ({
+          item,
+          nodeId: i,
+          clusterId: graph.nodes[i]!.cluster_id,
+          clusterName: graph.nodes[i]!.cluster_name,
+          keywords: graph.nodes[i]!.top_keywords,
+        }));
+        const search = await graphSearchVectors(ctx, payload.userId, searchNodes, isLastReceive(ctx));
+        if (search.status === "skipped") notes.unshift(search.note);
+        const featuresOut =
+          search.status === "ready"
+            ? {
+                ...features,
+                embeddings: search.computed.vectors.map((v) => Array.from(v)),
+                metadata: {
+                  ...features.metadata,
+                  embedding_model: search.prepared.info.model,
+                  embedding_dimension: search.prepared.info.dimension,
+                  max_seq_length: search.prepared.info.maxTokens,
+                },
+              }
+            : features;
+        validateOutput("features.json", featuresOut);
+        timing.search_embed_seconds = Math.round(performance.now() - tSearch) / 1000;
         await storage.putJson(payloadBucket, `${prefix}/graph.json`, graph);
-        await storage.putJson(payloadBucket, `${prefix}/features.json`, features);
+        await storage.putJson(payloadBucket, `${prefix}/features.json`, featuresOut);
         if (built.embedderState) {
           // ADD_NODE embeds new items in this same space: the fitted state is kept with the graph.
           await storage.putJson(payloadBucket, `${prefix}/embedder.json`, built.embedderState);
@@ -147,6 +177,32 @@ export function graphGenerationHandler(): TaskHandler {
         }
         timing.index_seconds = Math.round(performance.now() - tIndex) / 1000;
 
+        if (search.status === "ready") {
+          const { computed, prepared } = search;
+          try {
+            const records = searchRecords(payload.userId, searchNodes, computed, prepared.info.model);
+            const written = await retryVectorWork(ctx, "indexing the graph for search", () =>
+              writeSearchRecords(computed.collection, payload.userId, records, {
+                replaceUser: true,
+                storedIds: computed.storedIds,
+              }),
+            );
+            timing.search = {
+              model: prepared.info.model,
+              collection: prepared.settings.collection,
+              embedded: computed.embedded,
+              reused: computed.reused,
+              ...written,
+            };
+          } catch (err) {
+            if (ctx.signal.aborted) throw err;
+            const c = classifyError(err);
+            if (c.kind === "transient" && !isLastReceive(ctx)) throw err;
+            ctx.log.warn({ code: c.code, kind: c.kind }, "search indexing failed; features.json still sent");
+            notes.unshift(`Graph succeeded, but search indexing failed: ${c.message}`);
+          }
+        }
+
         // The summary runs on the graph in memory; its failure does not lose the graph.
         let summaryS3Key: string | undefined;
         if (payload.includeSummary) {
@@ -177,11 +233,9 @@ export function graphGenerationHandler(): TaskHandler {
           userId: payload.userId,
           status: "COMPLETED",
           resultS3Key: `${prefix}/graph.json`,
-          // features.json feeds the backend's own vector writes into its MiniLM collection; vectors from another
-          // model would corrupt that collection, so the key is only sent when the embeddings are that model's.
-          ...(/paraphrase-multilingual-minilm-l12-v2/i.test(built.model) && built.dimension === 384
-            ? { featuresS3Key: `${prefix}/features.json` }
-            : {}),
+          // features.json feeds the backend's own vector writes into its search collection; the topic vectors
+          // would corrupt it, so the key is only sent when features.json holds the search model's vectors.
+          ...(search.status === "ready" ? { featuresS3Key: `${prefix}/features.json` } : {}),
           summaryIncluded: summaryS3Key !== undefined,
           ...(summaryS3Key ? { summaryS3Key } : {}),
           ...(notes.length ? { error: notes.join("; ").slice(0, 300) } : {}),
