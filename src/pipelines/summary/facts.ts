@@ -157,27 +157,28 @@ function questionTypes(titles: string[]): QuestionType[] {
     .map(([t]) => t);
 }
 
+/** A title's words (lower-cased, punctuation dropped); CJK words as character bigrams. */
+function titleGrams(s: string): Set<string> {
+  const clean = s
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}\s]/gu, " ")
+    .trim();
+  const words = clean.split(/\s+/).filter(Boolean);
+  const out = new Set<string>();
+  for (const w of words) {
+    if (/[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u.test(w) && w.length > 2) {
+      for (let i = 0; i + 1 < w.length; i++) out.add(w.slice(i, i + 2));
+    } else out.add(w);
+  }
+  return out;
+}
+
 /** Word-set Jaccard of two titles (lower-cased, punctuation dropped); CJK titles compare by character bigrams. */
 export function titleSimilarity(a: string, b: string): number {
-  const grams = (s: string): Set<string> => {
-    const clean = s
-      .toLowerCase()
-      .replace(/[^\p{L}\p{N}\s]/gu, " ")
-      .trim();
-    const words = clean.split(/\s+/).filter(Boolean);
-    const out = new Set<string>();
-    for (const w of words) {
-      if (
-        /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Hangul}]/u.test(w) &&
-        w.length > 2
-      ) {
-        for (let i = 0; i + 1 < w.length; i++) out.add(w.slice(i, i + 2));
-      } else out.add(w);
-    }
-    return out;
-  };
-  const A = grams(a);
-  const B = grams(b);
+  return gramSimilarity(titleGrams(a), titleGrams(b));
+}
+
+function gramSimilarity(A: Set<string>, B: Set<string>): number {
   if (A.size === 0 || B.size === 0) return 0;
   let inter = 0;
   for (const x of A) if (B.has(x)) inter++;
@@ -404,9 +405,11 @@ function repetitions(g: SummaryGraph, max: number): PatternFacts[] {
   for (const n of titled) byCluster.set(n.clusterId, [...(byCluster.get(n.clusterId) ?? []), n]);
   for (const list of byCluster.values()) {
     if (list.length > 2000) continue;
+    // Each title's grams once, not once per pair: the pairs of a 1,000-node cluster took seconds of main thread.
+    const grams = list.map((n) => titleGrams(n.title));
     for (let i = 0; i < list.length; i++)
       for (let j = i + 1; j < list.length; j++)
-        if (titleSimilarity(list[i]!.title, list[j]!.title) >= 0.6) union(list[i]!.id, list[j]!.id);
+        if (gramSimilarity(grams[i]!, grams[j]!) >= 0.6) union(list[i]!.id, list[j]!.id);
   }
   for (const e of g.edges) {
     const a = g.byId.get(e.source)!;
