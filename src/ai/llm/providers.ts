@@ -2,6 +2,7 @@
  * The provider registry: one place that turns an LlmConfig into an AI SDK model and an Llm. The key goes
  * into the provider SDK's closure and nowhere else (not into the Llm's description, the ledger or errors).
  */
+import { statSync } from "node:fs";
 import { createAnthropic } from "@ai-sdk/anthropic";
 import { createGoogleGenerativeAI } from "@ai-sdk/google";
 import { createGroq } from "@ai-sdk/groq";
@@ -9,6 +10,7 @@ import { createOpenAI } from "@ai-sdk/openai";
 import { createOpenAICompatible } from "@ai-sdk/openai-compatible";
 import { terminal } from "../../contract/errors.js";
 import { apiKeyFromEnv, envNameOf } from "./config.js";
+import { createLlamaCppModel } from "./llamaCpp.js";
 import { createLlmFromModel, type InjectableModel, type ModelLlmOptions } from "./llm.js";
 import type { Llm, LlmConfig, LlmRuntimeOptions } from "./types.js";
 
@@ -28,9 +30,18 @@ function defaultStructuredOutputs(config: LlmConfig): boolean {
     case "groq":
       return GROQ_STRUCTURED.test(config.model);
     case "openai-compatible":
+    case "llama-cpp":
       return true;
     default:
       return true;
+  }
+}
+
+function isGgufFile(path: string): boolean {
+  try {
+    return path.toLowerCase().endsWith(".gguf") && statSync(path).isFile();
+  } catch {
+    return false;
   }
 }
 
@@ -79,6 +90,15 @@ function buildModel(
         providerOptions: { openaiCompatible: { strictJsonSchema: false } },
       };
     }
+    case "llama-cpp":
+      return {
+        model: createLlamaCppModel({
+          modelPath: config.model,
+          ...(config.threads !== undefined ? { threads: config.threads } : {}),
+          ...(config.contextSize !== undefined ? { contextSize: config.contextSize } : {}),
+          ...(config.gpu !== undefined ? { gpu: config.gpu } : {}),
+        }),
+      };
     default:
       throw terminal("VALIDATION_ERROR", "unknown LLM provider");
   }
@@ -99,7 +119,13 @@ export function createLlm(config: LlmConfig, runtime: LlmRuntimeOptions = {}): L
   const names = [...new Set([config.name, config.provider].filter((n): n is string => !!n).map(envNameOf))];
   const googleExtras = config.provider === "google" ? ["GOOGLE_GENERATIVE_AI_API_KEY", "GEMINI_API_KEY"] : [];
   const apiKey = config.apiKey?.trim() || apiKeyFromEnv(env, names, googleExtras);
-  if (!apiKey && config.provider !== "openai-compatible") {
+  if (config.provider === "llama-cpp" && !isGgufFile(model)) {
+    throw terminal(
+      "VALIDATION_ERROR",
+      `the model of LLM provider llama-cpp must be the path of a readable .gguf file (${config.structuredOutputsSetting?.replace("STRUCTURED_OUTPUTS", "MODEL") ?? "LLM_MODEL"})`,
+    );
+  }
+  if (!apiKey && config.provider !== "openai-compatible" && config.provider !== "llama-cpp") {
     const n = names[names.length - 1];
     throw terminal(
       "LLM_ERROR",
@@ -121,5 +147,7 @@ export function createLlm(config: LlmConfig, runtime: LlmRuntimeOptions = {}): L
   if (config.maxRetries !== undefined) options.maxRetries = config.maxRetries;
   if (config.concurrency !== undefined) options.concurrency = config.concurrency;
   if (config.reasoningEffort !== undefined) options.reasoningEffort = config.reasoningEffort;
+  // One sequence per loaded model: more calls in flight would only queue inside it, on the clock.
+  if (config.provider === "llama-cpp" && config.concurrency === undefined) options.concurrency = 1;
   return createLlmFromModel(built.model, options);
 }

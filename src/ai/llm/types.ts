@@ -7,13 +7,22 @@ import type { z } from "zod";
 import type { LlmLedger } from "./ledger.js";
 
 /** The providers `createLlm` can build. `none` is the offline default: no Llm, callers use local fallbacks. */
-export const LLM_PROVIDERS = ["openai", "anthropic", "google", "groq", "openai-compatible", "none"] as const;
+export const LLM_PROVIDERS = [
+  "openai",
+  "anthropic",
+  "google",
+  "groq",
+  "openai-compatible",
+  "llama-cpp",
+  "none",
+] as const;
 export type LlmProvider = (typeof LLM_PROVIDERS)[number];
 
 export type ReasoningEffort = "minimal" | "low" | "medium" | "high";
 
 export interface LlmConfig {
   provider: LlmProvider;
+  /** The model id; for `llama-cpp` the path of a .gguf file. */
   model: string;
   /**
    * Secret. Missing → `DEV_<PROVIDER>_API_KEY`, then `<PROVIDER>_API_KEY` from the environment.
@@ -42,6 +51,12 @@ export interface LlmConfig {
   structuredOutputs?: boolean;
   /** The variable that sets `structuredOutputs` (e.g. MACRO_LLM_STRUCTURED_OUTPUTS), named in errors. */
   structuredOutputsSetting?: string;
+  /** llama-cpp: CPU threads (default cores − 1, at least 1). */
+  threads?: number;
+  /** llama-cpp: context window in tokens (default the model's, at most 8192). */
+  contextSize?: number;
+  /** llama-cpp: use a GPU if one is found (default false). */
+  gpu?: boolean;
 }
 
 /** What `describe()`/`toJSON()` of an Llm shows: safe to log, never holds the key. */
