@@ -9,6 +9,7 @@
  *   SEARCH_EMBEDDING_DTYPE    fp32 | fp16 | q8 | int8 | uint8 | q4; unset: the preferred weights the directory
  *                             holds (quantized first)
  *   SEARCH_CHROMA_COLLECTION  default macro_node_all_minilm_l6_v2 (the backend's hard-coded name)
+ *   SEARCH_MODELS_DIR         where model ids are looked up (default <package root>/models)
  *
  * Nothing here touches the network: an id never means a download at run time.
  */
@@ -44,9 +45,10 @@ function packageRoot(): string {
   return process.cwd();
 }
 
-/** Where model ids are looked up, and where `npm run models:fetch` writes: <package root>/models. */
-export function modelsRoot(): string {
-  return join(packageRoot(), "models");
+/** Where model ids are looked up, and where `npm run models:fetch` writes: SEARCH_MODELS_DIR, else <package root>/models. */
+export function modelsRoot(env: Record<string, string | undefined> = process.env): string {
+  const configured = env.SEARCH_MODELS_DIR?.trim();
+  return configured ? resolve(configured) : join(packageRoot(), "models");
 }
 
 function looksLikePath(value: string): boolean {
@@ -65,7 +67,7 @@ export function resolveSearchSettings(env: Record<string, string | undefined>): 
     );
   }
   const path = looksLikePath(raw);
-  const dir = path ? resolve(raw) : join(modelsRoot(), ...raw.split("/"));
+  const dir = path ? resolve(raw) : join(modelsRoot(env), ...raw.split("/"));
   return {
     enabled: true,
     model: path ? (dir.split(/[\\/]/).pop() ?? raw) : raw,
