@@ -107,7 +107,7 @@ function sendFields(m: OutgoingMessage) {
 export interface QueueClientOptions {
   /**
    * Sends and deletes made within this window are grouped into batch calls (0 disables batching).
-   * "adaptive": no fixed window; a batch goes out at once while fewer than two batch calls per queue are
+   * "adaptive": no fixed window; a batch goes out at once while no batch call on that queue is
    * running, else waits for one to return (see sqsBatcher.ts). Results are small, so a batch of 10 stays far
    * below SQS's request size limit; bodies above 64 KiB go alone.
    */
@@ -132,7 +132,7 @@ function entryErrors(
 export function createQueueClient(client: SQSClient, opts: QueueClientOptions = {}): QueueClient {
   const adaptive = opts.batchWindowMs === "adaptive";
   const windowMs = adaptive ? 1 : ((opts.batchWindowMs as number | undefined) ?? 5);
-  const batchOpts = { windowMs, maxBatch: 10, ...(adaptive ? { maxInFlight: 2 } : {}) };
+  const batchOpts = { windowMs, maxBatch: 10, ...(adaptive ? { maxInFlight: 1 } : {}) };
   const senders = new Map<string, MicroBatcher<OutgoingMessage>>();
   const deleters = new Map<string, MicroBatcher<string>>();
   const sender = (queueUrl: string) => {

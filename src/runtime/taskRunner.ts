@@ -3,7 +3,8 @@
  *
  * Outcomes:
  *  - `result`: the one final result envelope to send (COMPLETED, or FAILED with a short error and an errorCode).
- *    It was stored for idempotency before being returned, so a redelivery re-sends it without recomputing.
+ *    Its record is being stored for idempotency (`persisted`); the transport sends only once that settled, so
+ *    a redelivery finds the result and re-sends it without recomputing.
  *  - `retry`: a transient failure with receives left; the transport hides the message for `delaySeconds`.
  *  - `released`: the worker is shutting down; the transport makes the message visible again, no result.
  *  - `poison`: the body has no readable taskId/taskType; the transport dead-letters or leaves it to redrive.
@@ -53,6 +54,12 @@ export type TaskOutcome =
        * the delete): the transport deletes the request without sending it again.
        */
       alreadyDelivered?: boolean;
+      /**
+       * Settles once the result record is stored (a failed write is logged, and settles too). The transport
+       * must not send the result before: the record is what a redelivery is answered from. Started as soon
+       * as the result is known, so the write needs no task slot.
+       */
+      persisted?: Promise<void>;
       /**
        * Records that the result was sent for this message (see resultRecords.ts). Called by the transport
        * after a successful send, beside the delete; never throws.
@@ -402,9 +409,9 @@ export class TaskRunner {
       code?: ErrorCode;
     },
   ): Promise<TaskOutcome> {
-    // Stored before it is sent (awaited here, so the transport sends only after the write): if the send or
-    // the delete fails, or the worker dies in between, the redelivery finds this same result. Should the write
-    // fail the result still goes out; a redelivery would then recompute it.
+    // Stored before it is sent (the transport awaits `persisted` before the send): if the send or the delete
+    // fails, or the worker dies in between, the redelivery finds this same result. Should the write fail the
+    // result still goes out; a redelivery would then recompute it.
     const record: ResultRecord = {
       taskId,
       taskType,
@@ -413,7 +420,7 @@ export class TaskRunner {
       completedAt: new Date().toISOString(),
     };
     this.remember(record);
-    await this.opts.records
+    const persisted = this.opts.records
       .put(record)
       .catch((err) => log.warn({ err: errorSummary(err) }, "could not store the result record"));
     if (r.status === "COMPLETED") this.opts.metrics?.completed.inc({ type: taskType });
@@ -425,6 +432,7 @@ export class TaskRunner {
       ...(r.code ? { code: r.code } : {}),
       replayed: false,
       taskType,
+      persisted,
     };
   }
 
