@@ -273,6 +273,12 @@ export function loadConfig(env: Env = process.env, opts: { requireQueues?: boole
     ),
     env,
   };
+  // The search index's own module reads SEARCH_* (src/ai/embeddings/search/settings.ts); a bad weights name is
+  // caught here, at start, rather than as a skipped index on every graph.
+  const searchDtype = first(env, "SEARCH_EMBEDDING_DTYPE")?.toLowerCase();
+  if (searchDtype && !["fp32", "fp16", "q8", "int8", "uint8", "q4"].includes(searchDtype)) {
+    problems.push("SEARCH_EMBEDDING_DTYPE must be one of fp32, fp16, q8, int8, uint8, q4");
+  }
   if (config.loop.retryMaxDelaySeconds < config.loop.retryBaseDelaySeconds) {
     problems.push("RETRY_MAX_DELAY_SECONDS must be at least RETRY_BASE_DELAY_SECONDS");
   }

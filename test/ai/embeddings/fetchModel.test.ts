@@ -14,6 +14,7 @@ import { test } from "node:test";
 import { fetchSearchModel } from "../../../src/ai/embeddings/search/fetchModel.js";
 import { resolveSearchSettings } from "../../../src/ai/embeddings/search/settings.js";
 import { createTransformersEmbedder } from "../../../src/ai/embeddings/transformers/provider.js";
+import { loadConfig } from "../../../src/config.js";
 import { NO_MODEL, searchModelDir } from "../../support/searchModel.js";
 
 const modelDir = searchModelDir();
@@ -85,4 +86,12 @@ test("search settings: none turns the index off; a directory is used as is; a ba
   assert.equal(byDefault.model, "Xenova/paraphrase-multilingual-MiniLM-L12-v2");
   assert.equal(byDefault.dir, "/m/Xenova/paraphrase-multilingual-MiniLM-L12-v2");
   assert.throws(() => resolveSearchSettings({ SEARCH_EMBEDDING_DTYPE: "int3" }), /SEARCH_EMBEDDING_DTYPE/);
+});
+
+test("the worker refuses to start with an unknown SEARCH_EMBEDDING_DTYPE, naming the variable", () => {
+  assert.throws(
+    () => loadConfig({ SEARCH_EMBEDDING_DTYPE: "int3" }),
+    /SEARCH_EMBEDDING_DTYPE must be one of/,
+  );
+  assert.doesNotThrow(() => loadConfig({ SEARCH_EMBEDDING_DTYPE: "Q8" }));
 });
