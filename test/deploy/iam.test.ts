@@ -81,7 +81,8 @@ test("each task-role action is granted on the one resource the worker uses it fo
     ],
     [r.resultQueue.arn, new Set(["sqs:SendMessage"])], // results and progress
     [r.deadLetterQueue.arn, new Set(["sqs:SendMessage"])], // unreadable bodies, with the reason
-    [`${bucket}/*`, new Set(["s3:GetObject", "s3:PutObject"])],
+    // Results over 8 MiB go up in parts; a failed multipart upload is aborted so its parts do not linger.
+    [`${bucket}/*`, new Set(["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"])],
     [bucket, new Set(["s3:ListBucket"])],
     [`arn:${partition}:ecs:${region}:${accountId}:task/${cluster}/*`, new Set(["ecs:UpdateTaskProtection"])],
   ]);
