@@ -14,6 +14,7 @@ import { idString, isObject, textField } from "./fields.js";
 import { fileItemFromPath, parseBundleFileName } from "./fileItem.js";
 import { readJsonKey, streamJsonArray } from "./json.js";
 import { noteFromPlain } from "./notes.js";
+import { orSkip, reportSkip } from "./skip.js";
 import type { LoadOptions, SourceItem } from "./types.js";
 
 export interface ExistingCluster {
@@ -65,21 +66,27 @@ export async function* iterateAddNodeBatch(
   const batchPath = await resolveBatchPath(path);
   const label = basename(batchPath);
   const common = { label, ...(options.signal ? { signal: options.signal } : {}) };
+  // The file is read once per key: only the first read reports invalid UTF-8.
+  const firstRead = { ...common, ...(options.onWarning ? { onWarning: options.onWarning } : {}) };
   const dedupe = new Deduper(options.onWarning);
   const filesDir = join(dirname(batchPath), "files");
 
   async function* all(): AsyncGenerator<SourceItem> {
     let index = 0;
-    for await (const element of streamJsonArray(batchPath, { ...common, key: "conversations" })) {
-      yield conversationFromMapping(element, {
-        label: `${label} conversations`,
-        index: index++,
-        requireId: true,
-      });
+    for await (const element of streamJsonArray(batchPath, { ...firstRead, key: "conversations" })) {
+      const at = index++;
+      const item = orSkip(
+        () =>
+          conversationFromMapping(element, { label: `${label} conversations`, index: at, requireId: true }),
+        options,
+      );
+      if (item) yield item;
     }
     index = 0;
     for await (const element of streamJsonArray(batchPath, { ...common, key: "notes" })) {
-      yield noteFromPlain(element, `${label} notes`, index++);
+      const at = index++;
+      const item = orSkip(() => noteFromPlain(element, `${label} notes`, at), options);
+      if (item) yield item;
     }
     const objects = await listFiles(filesDir);
     const listed = new Set<string>();
@@ -88,7 +95,10 @@ export async function* iterateAddNodeBatch(
       const at = index++;
       if (!isObject(element)) continue;
       const fileId = idString(element.fileId);
-      if (fileId === undefined) throw terminal("INVALID_INPUT", `${label}: files[${at}] has no fileId`);
+      if (fileId === undefined) {
+        reportSkip(options, `${label}: files[${at}] has no fileId`);
+        continue;
+      }
       listed.add(fileId);
       const object = objects.find((name) => parseBundleFileName(name).fileId === fileId);
       const title = textField(element.title) || (object ? parseBundleFileName(object).fileName : fileId);

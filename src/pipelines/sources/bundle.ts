@@ -17,6 +17,7 @@ import { fileItemFromPath, parseBundleFileName } from "./fileItem.js";
 import type { ExtractOptions } from "./files/extract.js";
 import { jsonStart, peekFile, streamJsonArray } from "./json.js";
 import { itemFromSourceNode, noteFromPlain } from "./notes.js";
+import { orSkip } from "./skip.js";
 import type { LoadOptions, SourceItem } from "./types.js";
 
 export interface BundleOptions extends LoadOptions {
@@ -50,12 +51,12 @@ export async function* iterateBundle(dir: string, options: BundleOptions = {}): 
     );
   }
   if (present.has("input.json")) {
-    yield* dedupe.filter(iterateConversations(join(dir, "input.json"), "input.json", options.signal));
+    yield* dedupe.filter(iterateConversations(join(dir, "input.json"), "input.json", options));
   } else {
     options.onWarning?.("input.json is missing from the bundle; no conversations");
   }
   if (present.has("notes.json")) {
-    yield* dedupe.filter(iterateNotesFile(join(dir, "notes.json"), "notes.json", "note", options.signal));
+    yield* dedupe.filter(iterateNotesFile(join(dir, "notes.json"), "notes.json", "note", options));
   }
   for (const name of ["notions.json", "notion.json"]) {
     if (!present.has(name)) continue;
@@ -63,23 +64,39 @@ export async function* iterateBundle(dir: string, options: BundleOptions = {}): 
       options.onWarning?.(`${name} skipped (Notion pages turned off)`);
       continue;
     }
-    yield* dedupe.filter(iterateNotesFile(join(dir, name), name, "notion", options.signal));
+    yield* dedupe.filter(iterateNotesFile(join(dir, name), name, "notion", options));
   }
   if (present.has("files")) {
     yield* dedupe.filter(iterateBundleFiles(join(dir, "files"), options));
   }
 }
 
-/** input.json (or any JSON array of mapping-format conversations), streamed. */
+/** The streaming options of a loader's JSON reads: its signal, and its warnings (invalid UTF-8). */
+export function streamOptions(label: string, options: LoadOptions) {
+  return {
+    label,
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onWarning ? { onWarning: options.onWarning } : {}),
+  };
+}
+
+/**
+ * input.json (or any JSON array of mapping-format conversations), streamed. An element without an id is
+ * skipped (reported through onSkip), never the whole file.
+ */
 export async function* iterateConversations(
   path: string,
   label: string,
-  signal?: AbortSignal,
+  options: LoadOptions = {},
 ): AsyncGenerator<SourceItem> {
   let index = 0;
-  for await (const element of streamJsonArray(path, { label, ...(signal ? { signal } : {}) })) {
-    yield conversationFromMapping(element, { label, index, requireId: true });
-    index++;
+  for await (const element of streamJsonArray(path, streamOptions(label, options))) {
+    const at = index++;
+    const item = orSkip(
+      () => conversationFromMapping(element, { label, index: at, requireId: true }),
+      options,
+    );
+    if (item) yield item;
   }
 }
 
@@ -88,18 +105,24 @@ export async function* iterateNotesFile(
   path: string,
   label: string,
   defaultKind: "note" | "notion",
-  signal?: AbortSignal,
+  options: LoadOptions = {},
 ): AsyncGenerator<SourceItem> {
   const start = jsonStart(await peekFile(path));
-  const common = { label, ...(signal ? { signal } : {}) };
+  const common = streamOptions(label, options);
   let index = 0;
   if (start === "[") {
-    for await (const element of streamJsonArray(path, common)) yield noteFromPlain(element, label, index++);
+    for await (const element of streamJsonArray(path, common)) {
+      const at = index++;
+      const item = orSkip(() => noteFromPlain(element, label, at), options);
+      if (item) yield item;
+    }
     return;
   }
   if (start !== "{") throw terminal("INVALID_INPUT", `${label}: expected a JSON object with source_nodes`);
   for await (const element of streamJsonArray(path, { ...common, key: "source_nodes" })) {
-    yield itemFromSourceNode(element, { label, index: index++, defaultKind });
+    const at = index++;
+    const item = orSkip(() => itemFromSourceNode(element, { label, index: at, defaultKind }), options);
+    if (item) yield item;
   }
 }
 

@@ -7,9 +7,9 @@
  * the active branch only (current_node back to the root) and keeps user/assistant text only; every message
  * on the branch is still counted in `numSections`, since the backend compares that count with its own.
  */
-import { terminal } from "../../contract/errors.js";
 import { idString, isObject, type JsonObject, nonEmpty, textField, toUnixSeconds } from "./fields.js";
 import { buildItem } from "./item.js";
+import { UnusableElement } from "./skip.js";
 import type { SourceItem, SourceText, TextRole } from "./types.js";
 
 export interface ConversationOptions {
@@ -17,7 +17,10 @@ export interface ConversationOptions {
   label: string;
   /** Position in the file, for error messages and the fallback id. */
   index: number;
-  /** Without an id: throw (backend inputs: ids are the graph's orig_id) or fall back to `conv_{index}`. */
+  /**
+   * Without an id (missing or empty): the element is unusable (backend inputs: ids are the graph's orig_id;
+   * the reader skips it with a warning) or falls back to `conv_{index}`.
+   */
   requireId: boolean;
 }
 
@@ -35,13 +38,31 @@ function fromFlatMessage(m: JsonObject): JsonObject {
   return { ...m, author: isObject(m.author) ? m.author : { role: m.role }, content };
 }
 
+/**
+ * A ChatGPT export element without `mapping` (a title-only conversation: real exports hold some): it still
+ * becomes a node with what it has, its title and times.
+ */
+export function isTitleOnlyConversation(value: unknown): value is JsonObject {
+  return (
+    isObject(value) &&
+    typeof value.title === "string" &&
+    (idString(value.id) !== undefined ||
+      idString(value.conversation_id) !== undefined ||
+      "create_time" in value ||
+      "current_node" in value ||
+      "mapping" in value)
+  );
+}
+
+/** Throws UnusableElement (skipped by the reader) for an element that is not an object or lacks a needed id. */
 export function conversationFromMapping(raw: unknown, options: ConversationOptions): SourceItem {
   if (!isObject(raw)) {
-    throw terminal("INVALID_INPUT", `${options.label}: element ${options.index} is not an object`);
+    throw new UnusableElement(`${options.label}: element ${options.index} is not an object`);
   }
+  // idString treats "" as no id: an empty-string id would make a node no backend record can match.
   const origId = idString(raw.id) ?? idString(raw.conversation_id) ?? idString(raw.conversationId);
   if (origId === undefined && options.requireId) {
-    throw terminal("INVALID_INPUT", `${options.label}: conversation at index ${options.index} has no id`);
+    throw new UnusableElement(`${options.label}: conversation at index ${options.index} has no id`);
   }
   const chain =
     !isObject(raw.mapping) && Array.isArray(raw.messages)
@@ -117,14 +138,23 @@ function messageText(message: JsonObject): SourceText | undefined {
   if (type !== undefined && !TEXT_CONTENT_TYPES.has(String(type))) return undefined;
   let text = "";
   if (Array.isArray(content.parts)) {
-    // Non-string parts are images, audio and file pointers.
-    text = content.parts.filter((p): p is string => typeof p === "string" && nonEmpty(p)).join("\n");
+    text = content.parts.map(partText).filter(nonEmpty).join("\n");
   } else if (typeof content.text === "string") {
     text = content.text;
   } else if (typeof message.content === "string") {
     text = message.content;
   }
   return nonEmpty(text) ? { role, text } : undefined;
+}
+
+/**
+ * A string part is text. Of the object parts (images, audio, file pointers), only a voice chat's
+ * `audio_transcription` carries words: what was said, the user's own content.
+ */
+function partText(part: unknown): string {
+  if (typeof part === "string") return part;
+  if (isObject(part) && part.content_type === "audio_transcription") return textField(part.text);
+  return "";
 }
 
 /** user/assistant keep their role; system and tool messages are skipped; anything else is "other". */

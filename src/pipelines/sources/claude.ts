@@ -20,11 +20,14 @@ export function conversationFromClaude(raw: JsonObject, index: number): SourceIt
       sender === "human" || sender === "user" ? "user" : sender === "assistant" ? "assistant" : "other";
     const text = messageText(m);
     if (nonEmpty(text)) texts.push({ role, text });
+    // The text Claude extracted from the files the user attached is the user's own content.
+    for (const attached of attachmentTexts(m)) texts.push({ role, text: attached });
   }
+  const title = textField(raw.name ?? raw.title).trim();
   return buildItem({
     kind: "conversation",
     origId: idString(raw.uuid) ?? idString(raw.id) ?? `conv_${index}`,
-    title: textField(raw.name ?? raw.title).trim(),
+    title: title || titleFromFirstTurn(texts),
     createTime: toUnixSeconds(raw.created_at),
     updateTime: toUnixSeconds(raw.updated_at),
     numSections: messages.length,
@@ -71,4 +74,30 @@ function messageText(m: JsonObject): string {
     if (m.content.length > 0) return "";
   }
   return textField(m.text);
+}
+
+/** `attachments[].extracted_content`: the text of a file the user attached (a pasted document, a log). */
+function attachmentTexts(m: JsonObject): string[] {
+  if (!Array.isArray(m.attachments)) return [];
+  return m.attachments
+    .filter(isObject)
+    .map((a) => textField(a.extracted_content))
+    .filter(nonEmpty);
+}
+
+/** Most characters of a title made from the first user turn. */
+const MAX_DERIVED_TITLE = 80;
+
+/**
+ * An untitled chat (Claude leaves `name` empty until it names one) is called by its first user turn: its
+ * first non-empty line, cut at a word boundary.
+ */
+function titleFromFirstTurn(texts: readonly SourceText[]): string {
+  const first = texts.find((t) => t.role === "user") ?? texts[0];
+  if (!first) return "";
+  const line = (first.text.split("\n").find(nonEmpty) ?? "").trim().replace(/\s+/g, " ");
+  if (line.length <= MAX_DERIVED_TITLE) return line;
+  const cut = line.slice(0, MAX_DERIVED_TITLE);
+  const space = cut.lastIndexOf(" ");
+  return `${(space > MAX_DERIVED_TITLE / 2 ? cut.slice(0, space) : cut).trimEnd()}…`;
 }

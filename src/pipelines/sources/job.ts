@@ -47,6 +47,8 @@ export interface LoadSourcesSummary {
   count: number;
   warnings: string[];
   skippedNotion: number;
+  /** Elements that could not become items (no id, not an object, unrecognised) and were skipped. */
+  skipped: number;
   /** For `source: "addNodeBatch"`: the batch's userId and existing clusters. */
   batch?: Omit<AddNodeBatch, "items">;
 }
@@ -64,9 +66,15 @@ export async function loadSourcesJob(
 ): Promise<Outcome<LoadSourcesSummary>> {
   const warnings: string[] = [];
   const maxWarnings = input.maxWarnings ?? 200;
+  let skipped = 0;
+  const warn = (m: string) => {
+    if (warnings.length < maxWarnings) warnings.push(m);
+  };
   const options = {
-    onWarning: (m: string) => {
-      if (warnings.length < maxWarnings) warnings.push(m);
+    onWarning: warn,
+    onSkip: (m: string) => {
+      skipped++;
+      warn(`skipped: ${m}`);
     },
     ...(input.files ? { files: input.files } : {}),
   };
@@ -111,7 +119,14 @@ export async function loadSourcesJob(
       }
     }
     if (batch.length > 0) await io.send(batch);
-    return { format, count, warnings, skippedNotion, ...(batchHeader ? { batch: batchHeader } : {}) };
+    return {
+      format,
+      count,
+      warnings,
+      skippedNotion,
+      skipped,
+      ...(batchHeader ? { batch: batchHeader } : {}),
+    };
   });
 }
 

@@ -2,10 +2,11 @@
  * Streaming JSON readers built on stream-json, so a 300 MB input.json is parsed one array element at a
  * time: only the current element is materialised, never the whole document or its text.
  */
+import { isUtf8 } from "node:buffer";
 import { createReadStream } from "node:fs";
 import { open } from "node:fs/promises";
 import { basename } from "node:path";
-import { type Duplex, pipeline, type Readable } from "node:stream";
+import { type Duplex, pipeline, type Readable, Transform } from "node:stream";
 import { parser } from "stream-json";
 import { pick } from "stream-json/filters/pick.js";
 import { streamArray } from "stream-json/streamers/stream-array.js";
@@ -23,6 +24,11 @@ export interface StreamArrayOptions {
   /** The name used in error messages (defaults to the file's base name). */
   label?: string;
   signal?: AbortSignal;
+  /**
+   * Told once when the file holds bytes that are not UTF-8: the parser replaces them with U+FFFD, which the
+   * user should hear about rather than find garbled text later.
+   */
+  onWarning?: (message: string) => void;
 }
 
 /**
@@ -38,7 +44,55 @@ export async function* streamJsonArray(
   const stages: Duplex[] = options.key
     ? [pick.withParserAsStream({ ...PARSER_OPTIONS, filter: options.key }), streamArray.asStream()]
     : [streamArray.withParserAsStream(PARSER_OPTIONS)];
+  const { onWarning } = options;
+  if (onWarning) {
+    stages.unshift(
+      utf8Checker(() => onWarning(`${label}: invalid UTF-8 bytes were replaced with U+FFFD (\ufffd)`)),
+    );
+  }
   yield* iterateTokens(createReadStream(path), stages, label, options.signal, valueOfItem);
+}
+
+/**
+ * A pass-through stage that calls `onInvalid` once if the bytes are not valid UTF-8. Chunks are checked
+ * with Node's native isUtf8; a character cut at a chunk's end is carried into the next check.
+ */
+export function utf8Checker(onInvalid: () => void): Transform {
+  let carry: Buffer = Buffer.alloc(0);
+  let reported = false;
+  const report = () => {
+    if (!reported) onInvalid();
+    reported = true;
+  };
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (!reported) {
+        const bytes = carry.length > 0 ? Buffer.concat([carry, chunk]) : chunk;
+        const cut = completePrefixLength(bytes);
+        if (!isUtf8(bytes.subarray(0, cut))) report();
+        carry = Buffer.from(bytes.subarray(cut));
+      }
+      done(null, chunk);
+    },
+    flush(done) {
+      if (!reported && carry.length > 0) report();
+      done();
+    },
+  });
+}
+
+/** The length of `bytes` without a trailing UTF-8 sequence that is still incomplete. */
+function completePrefixLength(bytes: Buffer): number {
+  let i = bytes.length - 1;
+  let continuation = 0;
+  while (i >= 0 && continuation < 3 && (bytes[i]! & 0xc0) === 0x80) {
+    i--;
+    continuation++;
+  }
+  if (i < 0) return bytes.length;
+  const lead = bytes[i]!;
+  const needed = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return i + needed <= bytes.length ? bytes.length : i;
 }
 
 /**

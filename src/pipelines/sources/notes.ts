@@ -2,9 +2,9 @@
  * Notes and Notion pages: `{source_nodes:[…]}` entries (notes.json, notions.json/notion.json), the legacy
  * notes array `[{id,title,content}]`, and AddNode batch notes `{noteId,title,content}`.
  */
-import { terminal } from "../../contract/errors.js";
 import { idString, isObject, type JsonObject, nonEmpty, textField, toUnixSeconds } from "./fields.js";
 import { buildItem } from "./item.js";
+import { UnusableElement } from "./skip.js";
 import type { SourceItem, SourceText, TextRole } from "./types.js";
 
 export interface SourceNodeOptions {
@@ -23,10 +23,10 @@ export interface SourceNodeOptions {
  */
 export function itemFromSourceNode(raw: unknown, options: SourceNodeOptions): SourceItem {
   if (!isObject(raw))
-    throw terminal("INVALID_INPUT", `${options.label}: source_nodes[${options.index}] is not an object`);
+    throw new UnusableElement(`${options.label}: source_nodes[${options.index}] is not an object`);
   const origId = idString(raw.id);
   if (origId === undefined) {
-    throw terminal("INVALID_INPUT", `${options.label}: source_nodes[${options.index}] has no id`);
+    throw new UnusableElement(`${options.label}: source_nodes[${options.index}] has no id`);
   }
   const declared = textField(raw.source_type).toLowerCase();
   const sections = Array.isArray(raw.sections) ? raw.sections.filter(isObject) : [];
@@ -77,9 +77,9 @@ export function isLegacyNote(value: unknown): value is JsonObject {
  * `{noteId,title,content}` (§2.2). One section: the whole markdown.
  */
 export function noteFromPlain(raw: unknown, label: string, index: number): SourceItem {
-  if (!isObject(raw)) throw terminal("INVALID_INPUT", `${label}: note ${index} is not an object`);
+  if (!isObject(raw)) throw new UnusableElement(`${label}: note ${index} is not an object`);
   const origId = idString(raw.noteId) ?? idString(raw.id);
-  if (origId === undefined) throw terminal("INVALID_INPUT", `${label}: note ${index} has no id`);
+  if (origId === undefined) throw new UnusableElement(`${label}: note ${index} has no id`);
   const content = textField(raw.content);
   const texts: SourceText[] = nonEmpty(content) ? [{ text: content }] : [];
   return buildItem({

@@ -3,18 +3,32 @@
  * the loader, or fails with an error that says what was expected.
  *
  * Folders: a backend bundle (input.json / notes.json / notions.json / files/), an AddNode folder
- * (batch.json), an unzipped ChatGPT or Claude export (conversations.json), or a folder of notes
- * (.md/.markdown/.txt anywhere below). Files: JSON is recognised by shape (arrays by their first
- * element, objects by their top-level keys), .md/.markdown/.txt is one note, anything else one user file.
+ * (batch.json), an unzipped ChatGPT or Claude export (conversations.json, or newer ChatGPT exports'
+ * conversations-000.json, conversations-001.json, …), or a folder of notes (.md/.markdown/.txt anywhere
+ * below). Files: an export's .zip is read directly (within the zip limits); JSON is recognised by shape
+ * (arrays by the majority of their first elements, objects by their top-level keys), .md/.markdown/.txt is
+ * one note, anything else one user file.
+ *
+ * One unusable element never rejects a whole export: it is skipped with a warning and counted (onSkip).
  */
-import { readdir, readFile, stat } from "node:fs/promises";
+import { closeSync, openSync, writeSync } from "node:fs";
+import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { basename, extname, join } from "node:path";
 import { terminal } from "../../contract/errors.js";
 import { iterateAddNodeBatch } from "./addNodeBatch.js";
-import { type BundleOptions, Deduper, extractOptions, iterateBundle, iterateNotesFile } from "./bundle.js";
-import { conversationFromMapping, isMappingConversation } from "./chat.js";
+import {
+  type BundleOptions,
+  Deduper,
+  extractOptions,
+  iterateBundle,
+  iterateNotesFile,
+  streamOptions,
+} from "./bundle.js";
+import { conversationFromMapping, isMappingConversation, isTitleOnlyConversation } from "./chat.js";
 import { conversationFromClaude, isClaudeConversation } from "./claude.js";
 import { fileItemFromPath, parseBundleFileName } from "./fileItem.js";
+import { DEFAULT_ZIP_LIMITS, openZip, type ZipArchive, ZipFormatError, ZipLimitError } from "./files/zip.js";
 import { jsonStart, peekFile, streamJsonArray, topLevelKeys } from "./json.js";
 import {
   iterateMarkdownFolder,
@@ -23,6 +37,7 @@ import {
   noteFromMarkdownFile,
 } from "./markdownFolder.js";
 import { isLegacyNote, noteFromPlain } from "./notes.js";
+import { orSkip, reportSkip } from "./skip.js";
 import type { SourceItem } from "./types.js";
 
 export type SourceFormat =
@@ -33,6 +48,7 @@ export type SourceFormat =
   | "claude-export" // Claude conversations.json
   | "source-nodes" // {source_nodes:[…]}: notes.json, notions.json, the incumbent's merged format
   | "legacy-notes" // [{id,title,content}]
+  | "export-zip" // a ChatGPT or Claude export as downloaded: a zip holding conversations.json (or its parts)
   | "empty-array" // []
   | "markdown-folder"
   | "markdown-file"
@@ -40,8 +56,10 @@ export type SourceFormat =
 
 export interface DetectedSource {
   format: SourceFormat;
-  /** The file or folder to read (for an export folder: its conversations.json). */
+  /** The file or folder to read (for an export folder: its conversations.json or first part). */
   path: string;
+  /** A split export (conversations-000.json, -001.json, …): every part, in order, `path` first. */
+  parts?: string[];
 }
 
 export interface AnySourceOptions extends BundleOptions {
@@ -68,12 +86,25 @@ export async function detectSource(path: string): Promise<DetectedSource> {
   }
   if (info.isDirectory()) return detectFolder(path);
   if (extname(path).toLowerCase() === ".zip") {
-    throw terminal(
-      "INVALID_INPUT",
-      `${basename(path)}: a zip archive; unzip the export and pass its folder or its conversations.json`,
-    );
+    // Opened here too, so a zip that is no export (or breaks a limit) fails before any work.
+    exportEntries(await openExportZip(path), basename(path));
+    return { format: "export-zip", path };
   }
   return { format: await detectFile(path), path };
+}
+
+/** conversations.json, or a newer ChatGPT export's conversations-000.json, conversations-001.json, … */
+const EXPORT_PART = /^conversations(-\d+)?\.json$/;
+
+/** The parts of a conversations file set among `names`, in order: conversations.json alone, else the split. */
+function exportParts(names: Iterable<string>): string[] {
+  const matching = [...names].filter((n) => EXPORT_PART.test(n));
+  if (matching.includes("conversations.json")) return ["conversations.json"];
+  return matching.sort((a, b) => partNumber(a) - partNumber(b));
+}
+
+function partNumber(name: string): number {
+  return Number(/-(\d+)\.json$/.exec(name)?.[1] ?? 0);
 }
 
 async function detectFolder(dir: string): Promise<DetectedSource> {
@@ -81,9 +112,10 @@ async function detectFolder(dir: string): Promise<DetectedSource> {
   // Before the bundle check: an AddNode folder also has files/.
   if (names.has("batch.json") || names.has("test-batch.json")) return { format: "add-node-batch", path: dir };
   if (BUNDLE_MARKERS.some((n) => names.has(n))) return { format: "bundle", path: dir };
-  if (names.has("conversations.json")) {
-    const file = join(dir, "conversations.json");
-    return { format: await detectFile(file), path: file };
+  const parts = exportParts(names).map((n) => join(dir, n));
+  if (parts.length > 0) {
+    const first = parts[0]!;
+    return { format: await detectFile(first), path: first, ...(parts.length > 1 ? { parts } : {}) };
   }
   if ((await listNoteFiles(dir)).length > 0) return { format: "markdown-folder", path: dir };
   throw terminal("INVALID_INPUT", `${dir}: unrecognised folder; ${EXPECTED_FOLDER}`);
@@ -94,15 +126,7 @@ async function detectFile(path: string): Promise<SourceFormat> {
   const ext = extname(path).toLowerCase();
   // Only .json (or extension-less) files are sniffed as JSON: a markdown note may well start with "[".
   const start = ext === ".json" || ext === "" ? jsonStart(await peekFile(path)) : undefined;
-  if (start === "[") {
-    for await (const first of streamJsonArray(path)) {
-      if (isMappingConversation(first)) return "conversations";
-      if (isClaudeConversation(first)) return "claude-export";
-      if (isLegacyNote(first)) return "legacy-notes";
-      throw terminal("INVALID_INPUT", `${name}: unrecognised JSON array; ${EXPECTED_ARRAY}`);
-    }
-    return "empty-array";
-  }
+  if (start === "[") return sniffArray(path, name);
   if (start === "{") {
     const decisive = new Set(["source_nodes", "mapping", "conversations", "existingClusters"]);
     const keys = await topLevelKeys(path, { stopAt: (k) => decisive.has(k) });
@@ -157,7 +181,6 @@ export async function* iterateDetected(
 ): AsyncGenerator<SourceItem> {
   const { path } = source;
   const label = basename(path);
-  const signal = options.signal ? { signal: options.signal } : {};
   const requireId = options.requireIds ?? false;
   switch (source.format) {
     case "bundle":
@@ -173,10 +196,12 @@ export async function* iterateDetected(
       yield await noteFromMarkdownFile(path, basename(path));
       return;
     case "source-nodes":
-      yield* iterateNotesFile(path, label, "note", options.signal);
+      yield* iterateNotesFile(path, label, "note", options);
       return;
     case "chatgpt-conversation": {
-      yield conversationFromMapping(await readJsonWhole(path), { label, index: 0, requireId });
+      const raw = await readJsonWhole(path);
+      const item = orSkip(() => conversationFromMapping(raw, { label, index: 0, requireId }), options);
+      if (item) yield item;
       return;
     }
     case "document": {
@@ -189,21 +214,160 @@ export async function* iterateDetected(
     }
     case "empty-array":
       return;
+    case "export-zip":
+      yield* iterateExportZip(path, options);
+      return;
     case "conversations":
     case "claude-export":
     case "legacy-notes": {
-      // Each element is recognised by its own shape, so a mixed array still loads.
-      let index = 0;
-      for await (const element of streamJsonArray(path, { label, ...signal })) {
-        const at = index++;
-        if (isMappingConversation(element))
-          yield conversationFromMapping(element, { label, index: at, requireId });
-        else if (isClaudeConversation(element)) yield conversationFromClaude(element, at);
-        else if (isLegacyNote(element)) yield noteFromPlain(element, label, at);
-        else throw terminal("INVALID_INPUT", `${label}: element ${at} is not recognised; ${EXPECTED_ARRAY}`);
-      }
+      for (const part of source.parts ?? [path]) yield* iterateArrayFile(part, source.format, options);
       return;
     }
+  }
+}
+
+/** Elements looked at to tell an array's format: enough for a majority, few enough to be quick. */
+const SNIFF_ELEMENTS = 50;
+
+type ArrayFormat = "conversations" | "claude-export" | "legacy-notes";
+
+function elementFormat(element: unknown): ArrayFormat | undefined {
+  if (isMappingConversation(element)) return "conversations";
+  if (isClaudeConversation(element)) return "claude-export";
+  if (isLegacyNote(element)) return "legacy-notes";
+  if (isTitleOnlyConversation(element)) return "conversations";
+  return undefined;
+}
+
+/**
+ * The format of a JSON array from the majority of its first elements, so an odd element (a title-only
+ * conversation, a stray value) anywhere, even first, does not decide it. Only an array with no recognisable
+ * element among them is refused.
+ */
+async function sniffArray(path: string, name: string): Promise<SourceFormat> {
+  const votes = new Map<ArrayFormat, number>();
+  let seen = 0;
+  for await (const element of streamJsonArray(path)) {
+    const format = elementFormat(element);
+    if (format) votes.set(format, (votes.get(format) ?? 0) + 1);
+    if (++seen >= SNIFF_ELEMENTS) break;
+  }
+  if (seen === 0) return "empty-array";
+  let best: ArrayFormat | undefined;
+  for (const [format, count] of votes) if (best === undefined || count > votes.get(best)!) best = format;
+  if (best === undefined)
+    throw terminal("INVALID_INPUT", `${name}: unrecognised JSON array; ${EXPECTED_ARRAY}`);
+  return best;
+}
+
+/**
+ * The elements of one array file. Each is recognised by its own shape, so a mixed array still loads; a
+ * title-only element of a ChatGPT export becomes a node with its title; anything else is skipped, warned
+ * about and counted, never failing the file.
+ */
+async function* iterateArrayFile(
+  path: string,
+  format: SourceFormat,
+  options: AnySourceOptions,
+): AsyncGenerator<SourceItem> {
+  const label = basename(path);
+  const requireId = options.requireIds ?? false;
+  let index = 0;
+  for await (const element of streamJsonArray(path, streamOptions(label, options))) {
+    const at = index++;
+    const kind = elementFormat(element);
+    let item: SourceItem | undefined;
+    if (kind === "conversations" && (isMappingConversation(element) || format === "conversations"))
+      item = orSkip(() => conversationFromMapping(element, { label, index: at, requireId }), options);
+    else if (isClaudeConversation(element)) item = conversationFromClaude(element, at);
+    else if (kind === "legacy-notes") item = orSkip(() => noteFromPlain(element, label, at), options);
+    else reportSkip(options, `${label}: element ${at} is not recognised; ${EXPECTED_ARRAY}`);
+    if (item) yield item;
+  }
+}
+
+/** The most bytes of an export zip read into memory: its contents may not exceed this anyway. */
+const MAX_EXPORT_ZIP_BYTES = DEFAULT_ZIP_LIMITS.maxTotalBytes;
+
+/** An export zip, opened with the same limits as any zip (refused before anything is inflated). */
+async function openExportZip(path: string): Promise<ZipArchive> {
+  const name = basename(path);
+  const { size } = await stat(path);
+  if (size > MAX_EXPORT_ZIP_BYTES) {
+    throw terminal(
+      "INVALID_INPUT",
+      `${name}: zip limits exceeded (a ${size}-byte archive, at most ${MAX_EXPORT_ZIP_BYTES}); unzip it and pass its conversations.json`,
+    );
+  }
+  try {
+    return openZip(await readFile(path), DEFAULT_ZIP_LIMITS);
+  } catch (err) {
+    if (err instanceof ZipLimitError || err instanceof ZipFormatError)
+      throw terminal("INVALID_INPUT", `${name}: ${err.message}`, err);
+    throw err;
+  }
+}
+
+/**
+ * The conversations entries of an export zip, in order: those of the shallowest folder that has any (the
+ * export may sit in a top folder). Throws INVALID_INPUT when the zip holds none.
+ */
+function exportEntries(archive: ZipArchive, name: string): string[] {
+  const byFolder = new Map<string, string[]>();
+  for (const entry of archive.entries.keys()) {
+    const slash = entry.lastIndexOf("/");
+    const folder = entry.slice(0, slash + 1);
+    const list = byFolder.get(folder) ?? [];
+    list.push(entry.slice(slash + 1));
+    byFolder.set(folder, list);
+  }
+  const folders = [...byFolder.keys()].sort((a, b) => a.split("/").length - b.split("/").length);
+  for (const folder of folders) {
+    const parts = exportParts(byFolder.get(folder)!);
+    if (parts.length > 0) return parts.map((p) => folder + p);
+  }
+  throw terminal(
+    "INVALID_INPUT",
+    `${name}: a zip without conversations.json; expected a ChatGPT or Claude export zip`,
+  );
+}
+
+/**
+ * An export zip: its conversations entries are inflated (streamed, within the limits) into files of a
+ * private temporary folder, named by us (never by the entry names), then read like an export folder.
+ */
+async function* iterateExportZip(path: string, options: AnySourceOptions): AsyncGenerator<SourceItem> {
+  const dir = await mkdtemp(join(tmpdir(), "graphnode-export-"));
+  try {
+    const parts: string[] = [];
+    {
+      const archive = await openExportZip(path);
+      for (const entry of exportEntries(archive, basename(path))) {
+        const local = join(dir, basename(entry));
+        writeEntry(archive, entry, local, basename(path));
+        parts.push(local);
+      }
+    }
+    const format = await detectFile(parts[0]!);
+    yield* iterateDetected({ format, path: parts[0]!, ...(parts.length > 1 ? { parts } : {}) }, options);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function writeEntry(archive: ZipArchive, entry: string, local: string, zipName: string): void {
+  const fd = openSync(local, "w");
+  try {
+    archive.stream(entry, (chunk) => {
+      writeSync(fd, chunk);
+      return true;
+    });
+  } catch (err) {
+    if (err instanceof ZipLimitError || err instanceof ZipFormatError)
+      throw terminal("INVALID_INPUT", `${zipName}: ${err.message}`, err);
+    throw err;
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -69,4 +69,9 @@ export interface LoadOptions {
   signal?: AbortSignal;
   /** Non-fatal oddities: duplicate ids skipped, unreadable files turned into parseError items, … */
   onWarning?: (message: string) => void;
+  /**
+   * An element that could not become an item (not an object, no id) and was skipped; the caller counts and
+   * reports it. Without it, a skip is reported through onWarning.
+   */
+  onSkip?: (message: string) => void;
 }

@@ -261,7 +261,7 @@ describe("backend graph-generation bundle", () => {
     );
   });
 
-  test("repeated ids of one kind are skipped with a warning; bad input fails naming the file", async () => {
+  test("repeated ids of one kind and elements without ids are skipped with a warning; bad input fails naming the file", async () => {
     const dir = `${tmp.dir}/bad`;
     await writeFiles(dir, {
       "dupe/input.json": [backendConversation("d1", "a", []), backendConversation("d1", "b", [])],
@@ -284,10 +284,10 @@ describe("backend graph-generation bundle", () => {
     const failure = (code: string, re: RegExp) => (err: unknown) =>
       err instanceof TaskError && err.code === code && err.kind === "terminal" && re.test(err.message);
     await assert.rejects(loadBundle(`${dir}/broken`), failure("INVALID_INPUT", /^input\.json: invalid JSON/));
-    await assert.rejects(
-      loadBundle(`${dir}/noid`),
-      failure("INVALID_INPUT", /input\.json: conversation at index 0 has no id/),
-    );
+    // An element without an id is skipped with a warning (issue 12), never the whole input.
+    const noIdWarnings: string[] = [];
+    assert.deepEqual(await loadBundle(`${dir}/noid`, { onWarning: (w) => noIdWarnings.push(w) }), []);
+    assert.match(noIdWarnings.join("\n"), /input\.json: conversation at index 0 has no id/);
     await assert.rejects(loadBundle(`${dir}/notarray`), failure("INVALID_INPUT", /input\.json/));
     await assert.rejects(loadBundle(`${dir}/missing`), failure("INPUT_NOT_FOUND", /folder not found/));
     await assert.rejects(loadBundle(`${dir}`), failure("INVALID_INPUT", /not a graph-generation bundle/));
