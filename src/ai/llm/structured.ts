@@ -106,18 +106,22 @@ export function echoOf(text: string | undefined): string {
 
 type JsonSchema = Record<string, unknown>;
 
+/** String limits above this are not sent to the model (names and labels keep theirs). */
+export const MAX_SENT_LENGTH = 200;
+
 /**
- * The schema as sent to the model: without string length limits. Constrained decoders compile `maxLength`
- * into repeated grammar rules, and llama.cpp refuses limits in the thousands ("number of rules that are going
- * to be repeated … exceeds sane defaults"). Lengths are enforced after decoding (`fitToLengths`) and the
- * strict Zod schema still validates.
+ * The schema as sent to the model: without large string length limits. Constrained decoders compile
+ * `maxLength` into repeated grammar rules, and llama.cpp refuses limits in the hundreds and thousands
+ * ("number of rules that are going to be repeated … exceeds sane defaults"). Small limits (a name, a theme)
+ * stay: they compile, and they keep a small model from running on inside a label. Longer texts are enforced
+ * after decoding (`fitToLengths`) and the strict Zod schema still validates.
  */
 export function withoutLengthLimits(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(withoutLengthLimits);
   if (!schema || typeof schema !== "object") return schema;
   const out: JsonSchema = {};
   for (const [key, value] of Object.entries(schema as JsonSchema)) {
-    if (key === "maxLength") continue;
+    if (key === "maxLength" && typeof value === "number" && value > MAX_SENT_LENGTH) continue;
     // `properties` maps names to schemas: a property called "maxLength" must survive.
     out[key] =
       key === "properties" && value && typeof value === "object"

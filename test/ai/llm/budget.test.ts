@@ -65,9 +65,9 @@ test("budgets grow with the expected items and with the language's characters pe
   assert.equal(budgetForSchema(Words, { items: 10_000 }), 4096, "capped");
 });
 
-test("the schema sent to the model has no maxLength, but lengths are enforced after decoding", async () => {
-  const Overview = z.object({ summary_text: z.string().max(120), tags: z.array(z.string().max(10)).max(3) });
-  const long = `${"This sentence is fine. ".repeat(8)}And this one runs past the limit without end`;
+test("the schema sent to the model has no large maxLength, but lengths are enforced after decoding", async () => {
+  const Overview = z.object({ summary_text: z.string().max(300), tags: z.array(z.string().max(10)).max(3) });
+  const long = `${"This sentence is fine. ".repeat(20)}And this one runs past the limit without end`;
   const seen: CallOptions[] = [];
   const model = scripted([
     async (o) => {
@@ -78,9 +78,10 @@ test("the schema sent to the model has no maxLength, but lengths are enforced af
   const llm = createLlmFromModel(model, fastRuntime());
   const out = await llm.generateObject(Overview, { prompt: "x", label: "o" });
   const sent = JSON.stringify(seen[0]!.responseFormat);
-  assert.ok(!sent.includes("maxLength"), sent);
+  assert.ok(!sent.includes('"maxLength":300'), sent);
+  assert.ok(sent.includes('"maxLength":10'), "small limits compile and stay");
   assert.ok(sent.includes('"maxItems":3'));
-  assert.ok(out.summary_text.length <= 120);
+  assert.ok(out.summary_text.length <= 300);
   assert.ok(out.summary_text.endsWith("fine."), "cut at a sentence end");
   assert.deepEqual(out.tags, ["short", "much too"], "a label is cut at a word boundary");
   assert.equal(llm.ledger.toJSON().repairs, 0, "shortening is not a repair");
@@ -108,7 +109,7 @@ test("truncation prefers sentence ends, then word boundaries; properties named m
   assert.equal(truncateAtSentence("short", 10), "short");
   const stripped = withoutLengthLimits({
     type: "object",
-    properties: { maxLength: { type: "string", maxLength: 5 } },
+    properties: { maxLength: { type: "string", maxLength: 500 } },
   }) as { properties: Record<string, Record<string, unknown>> };
   assert.deepEqual(stripped.properties.maxLength, { type: "string" });
 });
