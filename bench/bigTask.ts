@@ -1,7 +1,8 @@
 /**
  * bench:bigtask — one large GRAPH_GENERATION_REQUEST (BIGTASK_ITEMS debian-scale conversations, default 6,000;
  * "all" for the whole 26,524) through fauxqs, with the worker from its production entry (`graphnode-worker
- * worker`) in processes of its own, killed in the middle of the task:
+ * worker`) in processes of its own, killed in the middle of the task. With "all" the bundle also holds the data
+ * set's notes.json (1,388 notes), so the graph has 26,524 items, the issue's 26,500-item user.
  *
  *   SIGTERM case: worker A takes the task; once it reports progress it gets SIGTERM with a short grace, so
  *     it releases the message (visible again at once) and exits 0; worker B finishes it.
@@ -230,12 +231,21 @@ async function main() {
     MACRO_LLM_PROVIDER: "none",
   };
 
-  const inputKey = `graph-generation/bigtask-${items}/input.json`;
+  const bundle = `graph-generation/bigtask-${items}/`;
+  const inputKey = `${bundle}input.json`;
   const tUp = performance.now();
   await storage.putJson(bucket, inputKey, conversations);
+  let notes = 0;
+  if (ITEMS_ARG === "all") {
+    const notesFile = JSON.parse(gunzipSync(readFileSync(join(SCALE, "notes.json.gz"))).toString("utf8")) as {
+      source_nodes: unknown[];
+    };
+    notes = notesFile.source_nodes.length;
+    await storage.putJson(bucket, `${bundle}notes.json`, notesFile);
+  }
   const inputSize = (await storage.head(bucket, inputKey))?.size ?? 0;
   console.log(
-    `bench:bigtask: ${items} conversations, input.json ${(inputSize / MIB).toFixed(1)} MiB (uploaded in ${((performance.now() - tUp) / 1000).toFixed(1)} s); single PUT limit ${SINGLE_PUT_LIMIT / MIB} MiB; visibility ${VISIBILITY_SECONDS} s`,
+    `bench:bigtask: ${items} conversations${notes ? ` + ${notes} notes` : ""}, input.json ${(inputSize / MIB).toFixed(1)} MiB (uploaded in ${((performance.now() - tUp) / 1000).toFixed(1)} s); single PUT limit ${SINGLE_PUT_LIMIT / MIB} MiB; visibility ${VISIBILITY_SECONDS} s`,
   );
 
   let failures = 0;
@@ -259,7 +269,7 @@ async function main() {
           taskId,
           taskType: "GRAPH_GENERATION_REQUEST",
           timestamp: new Date().toISOString(),
-          payload: { userId, s3Key: inputKey, bucket, includeSummary: true },
+          payload: { userId, s3Key: bundle, bucket, includeSummary: true },
         }),
       }),
     );
@@ -357,7 +367,10 @@ async function main() {
     const graph = objects.find((o) => o.key.endsWith("/graph.json"));
     if (graph) {
       const g = (await storage.getJson(bucket, graph.key)) as { nodes?: unknown[] };
-      check(g.nodes?.length === items, `graph.json has a node per conversation (${g.nodes?.length})`);
+      check(
+        g.nodes?.length === items + notes,
+        `graph.json has a node per conversation and note (${g.nodes?.length} of ${items + notes})`,
+      );
     }
     const injected = Object.entries(proxy.counts)
       .map(([k, v]) => [k, v - (before[k as keyof typeof before] ?? 0)] as const)
