@@ -169,3 +169,42 @@ test("createLlm describes what it built, with defaults and the reasoning switch"
     true,
   );
 });
+
+test("llama-cpp: the model is a .gguf path from the configuration only; threads, context and GPU are read", async () => {
+  const { mkdtempSync, writeFileSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const dir = mkdtempSync(join(tmpdir(), "gguf-"));
+  const file = join(dir, "tiny.gguf");
+  writeFileSync(file, "GGUF");
+  const env = {
+    MICROSCOPE_LLM_PROVIDER: "llama-cpp",
+    MICROSCOPE_LLM_MODEL: file,
+    MICROSCOPE_LLM_THREADS: "1",
+    MICROSCOPE_LLM_CONTEXT_SIZE: "4096",
+    MICROSCOPE_LLM_GPU: "false",
+  };
+  const c = resolveLlmConfig(env, "MICROSCOPE", { model: "gpt-5-mini" });
+  assert.equal(c.provider, "llama-cpp");
+  assert.equal(c.model, file, "a request's model name is not taken as a path");
+  assert.equal(c.threads, 1);
+  assert.equal(c.contextSize, 4096);
+  assert.equal(c.gpu, false);
+  const llm = createLlm(c)!;
+  assert.equal(llm.model, "tiny.gguf", "the file name, not the path, in descriptions and metadata");
+  assert.equal(llm.describe().concurrency, 1);
+  assert.equal(llm.describe().structuredOutputs, true);
+  assert.throws(
+    () => resolveLlmConfig(env, "MICROSCOPE", { provider: "llama-cpp" }),
+    /a request cannot choose the llama-cpp provider/,
+  );
+  assert.throws(
+    () =>
+      createLlm(resolveLlmConfig({ ...env, MICROSCOPE_LLM_MODEL: join(dir, "missing.gguf") }, "MICROSCOPE")),
+    /readable \.gguf file \(MICROSCOPE_LLM_MODEL\)/,
+  );
+  assert.throws(
+    () => resolveLlmConfig({ ...env, MICROSCOPE_LLM_THREADS: "0" }, "MICROSCOPE"),
+    /MICROSCOPE_LLM_THREADS/,
+  );
+});
