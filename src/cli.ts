@@ -11,6 +11,15 @@
  */
 import { runCli } from "./cli/program.js";
 
+// `graphnode-worker graph … | head` closes the pipe early: that is the reader's choice, not an error to
+// report with a stack. Anything else on these streams is reported as one line.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+    process.exitCode = 1;
+  });
+}
+
 runCli(process.argv.slice(2)).then(
   (code) => {
     // Only set the code: the worker keeps running on its own handles, and output still being flushed to a

@@ -78,9 +78,9 @@ test("`graphnode-worker view` prints the written path; bad input exits 1 with th
 
   const bad = cli(["view", graphFile("cli-bad.json", "[]")]);
   assert.equal(bad.status, 1);
-  assert.match(bad.stderr, /graphnode-worker: .*cli-bad\.json: not a graph\.json/);
+  assert.match(bad.stderr, /graphnode-worker view: .*cli-bad\.json: not a graph\.json/);
 
   const none = cli(["view"]);
   assert.equal(none.status, 2);
-  assert.match(none.stderr, /view needs a graph\.json file/);
+  assert.match(none.stderr, /graphnode-worker view: missing required argument 'graph\.json'/);
 });

@@ -76,12 +76,15 @@ export async function loadSourcesOnPool(
   cpu: CpuPool,
   input: LoadSourcesInput,
   signal?: AbortSignal,
+  /** Called after each batch with the number of items read so far (the CLI's reading counter). */
+  onItems?: (itemsSoFar: number) => void,
 ): Promise<LoadSourcesSummary & { items: SourceItem[] }> {
   const items: SourceItem[] = [];
   const outcome = await cpu.run("loadSources", input, {
     ...(signal ? { signal } : {}),
     onData: (batch) => {
       for (const item of batch as SourceItem[]) items.push(item);
+      onItems?.(items.length);
     },
   });
   return { ...unwrapOutcome(outcome), items };

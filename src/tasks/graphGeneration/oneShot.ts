@@ -1,7 +1,8 @@
 /**
  * `graphnode-worker graph <export file or folder> --out <dir>`: a knowledge graph from a ChatGPT or Claude
  * export, a folder of markdown notes or a backend bundle, locally, with no cloud: graph.json, features.json
- * summary.json, the fitted embedder and graph.html (the offline viewer) in `dir`.
+ * summary.json, the fitted embedder and graph.html (the offline viewer) in `dir`. What to show a person
+ * (bars, the closing summary) is the CLI's business (src/cli/); this returns the facts it shows.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -15,7 +16,7 @@ import { writeGraphView } from "../../viewer/index.js";
 import { generateGraph } from "./generate.js";
 import { loadSourcesOnPool } from "./inputs.js";
 
-export async function buildGraphFromPath(opts: {
+export interface OneShotOptions {
   input: string;
   outDir: string;
   cpu: CpuPool;
@@ -26,13 +27,40 @@ export async function buildGraphFromPath(opts: {
   maxClusters?: number;
   language?: string;
   signal?: AbortSignal;
+  /** Items read so far, while the input is parsed (before any stage starts). */
+  onRead?: (items: number) => void;
   onProgress?: (stage: GraphStage, done: number, total: number) => void;
-}): Promise<{ format: string; nodes: number; clusters: number; files: string[] }> {
+}
+
+export interface OneShotResult {
+  format: string;
+  /** Items read from the input; each is one node. */
+  items: number;
+  /** Why items were skipped or read only in part (the first 100). */
+  warnings: string[];
+  skippedNotion: number;
+  nodes: number;
+  edges: number;
+  /** Cluster id → name and size (graph.json metadata.clusters). */
+  clusters: Record<string, { name: string; size: number }>;
+  naming?: string;
+  /** Every file written, graph.json first, graph.html last. */
+  files: string[];
+  html: string;
+}
+
+const MAX_WARNINGS = 100;
+
+export async function buildGraphFromPath(opts: OneShotOptions): Promise<OneShotResult> {
+  const signal = opts.signal ?? new AbortController().signal;
+  // One guard for every stage, the summary included: a person only ever sees progress move forward.
+  const progress = opts.onProgress ? monotonicProgress(opts.onProgress) : undefined;
   // Parsed on the pool like the worker's inputs: a large export must not stall this process either.
-  const { format, items, warnings } = await loadSourcesOnPool(
+  const { format, items, warnings, skippedNotion } = await loadSourcesOnPool(
     opts.cpu,
-    { source: "any", path: opts.input, maxWarnings: 100 },
+    { source: "any", path: opts.input, maxWarnings: MAX_WARNINGS },
     opts.signal,
+    opts.onRead,
   );
   if (items.length === 0)
     throw new Error(`${opts.input}: no conversations, notes or files found (${format})`);
@@ -44,21 +72,22 @@ export async function buildGraphFromPath(opts: {
     maxClusters: opts.maxClusters ?? 15,
     cpu: opts.cpu,
     env: opts.env,
-    signal: opts.signal ?? new AbortController().signal,
+    signal,
     log: opts.log,
-    // The CLI prints these lines for a person, like the worker's progress messages: forward only.
-    ...(opts.onProgress ? { onProgress: monotonicProgress(opts.onProgress) } : {}),
+    ...(progress ? { onProgress: progress } : {}),
     extraMetadata: { source_format: format, ...(warnings.length ? { input_warnings: warnings.length } : {}) },
   });
   const checked = validateOutput("graph.json", graph);
   validateOutput("features.json", features);
+  progress?.("summary", 0, 1);
   const llm = createLlm(resolveLlmConfig(opts.env, "MACRO"));
   const { summary } = await summarizeGraph(checked, {
     language: opts.language ?? graph.metadata.language,
     llm,
-    signal: opts.signal ?? new AbortController().signal,
+    signal,
   });
   validateOutput("summary.json", summary);
+  progress?.("summary", 1, 1);
   await mkdir(opts.outDir, { recursive: true });
   const files = [join(opts.outDir, "graph.json"), join(opts.outDir, "features.json")];
   await writeFile(files[0]!, JSON.stringify(graph));
@@ -71,6 +100,19 @@ export async function buildGraphFromPath(opts: {
     await writeFile(embedderPath, JSON.stringify(built.embedderState));
     files.push(embedderPath);
   }
-  files.push(await writeGraphView(files[0]!, join(opts.outDir, "graph.html")));
-  return { format, nodes: graph.nodes.length, clusters: graph.metadata.total_clusters, files };
+  const html = await writeGraphView(files[0]!, join(opts.outDir, "graph.html"));
+  files.push(html);
+  const naming = graph.metadata.naming;
+  return {
+    format,
+    items: items.length,
+    warnings,
+    skippedNotion,
+    nodes: graph.nodes.length,
+    edges: graph.edges.length,
+    clusters: checked.metadata.clusters,
+    ...(typeof naming === "string" ? { naming } : {}),
+    files,
+    html,
+  };
 }
