@@ -66,6 +66,7 @@ export interface SoakReport {
   /** Follow-ups not sent because their generation did not complete. */
   skipped: number;
   kills: { SIGKILL: number; SIGTERM: number };
+  killLog: { at: string; name: string; pid: number; signal: "SIGKILL" | "SIGTERM" }[];
   faults: {
     s3: Record<FaultKind, number>;
     chroma: Record<FaultKind, number>;
@@ -374,7 +375,8 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
     });
     cleanups.push(() => collector.stop());
 
-    // Kills: a random ready worker every killEveryMs (±40%), SIGKILL or SIGTERM, until everything is answered.
+    // Kills: a random ready worker every killEveryMs (±40%), SIGKILL or SIGTERM, until everything is answered
+    // (or maxKills).
     let killing = opts.killEveryMs > 0;
     let stopKills: () => void = () => {};
     const killLoop = (async () => {
@@ -392,6 +394,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
         if (!killing) break;
         const who = fleet.kill(index, signal);
         if (who) say(`${signal} ${who}`);
+        if (opts.maxKills !== undefined && fleet.kills.SIGKILL + fleet.kills.SIGTERM >= opts.maxKills) break;
       }
     })();
 
@@ -487,6 +490,7 @@ export async function runSoak(opts: SoakOptions): Promise<SoakReport> {
       sent,
       skipped,
       kills: { ...fleet.kills },
+      killLog: [...fleet.killLog],
       faults: {
         s3: { ...s3Proxy.counts },
         chroma: { ...chromaProxy.counts },

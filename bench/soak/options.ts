@@ -12,6 +12,11 @@ export interface SoakOptions {
   workers: number;
   /** Mean interval between kills (SIGKILL or SIGTERM of a random worker); 0 = no kills. */
   killEveryMs: number;
+  /**
+   * At most this many kills (default: no limit, kills go on until the last answer). Kills come by the clock,
+   * so on a slow machine each task meets more of them; a bound keeps the disruption the same at any speed.
+   */
+  maxKills?: number;
   /** Share of S3 and Chroma requests the fault proxies break (spread evenly over the fault kinds). */
   faultRate: number;
   /** The result queue is FIFO (`.fifo`): results must arrive exactly once. */
@@ -82,6 +87,7 @@ export function optionsFromEnv(env: Record<string, string | undefined> = process
     requests,
     workers,
     killEveryMs: num(env, "SOAK_KILL_EVERY_MS", 5000),
+    ...(env.SOAK_MAX_KILLS ? { maxKills: Math.floor(num(env, "SOAK_MAX_KILLS", 0)) } : {}),
     faultRate,
     fifo: ["1", "true", "yes"].includes((env.SOAK_FIFO ?? "").toLowerCase()),
     maxSeconds: num(env, "SOAK_MAX_SECONDS", 3600),

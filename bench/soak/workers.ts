@@ -49,6 +49,8 @@ export class WorkerFleet {
   private stopping = false;
   readonly exits: WorkerExit[] = [];
   readonly kills = { SIGKILL: 0, SIGTERM: 0 };
+  /** Every kill, with its wall-clock time (to line duplicates and losses up with the kills in the logs). */
+  readonly killLog: { at: string; name: string; pid: number; signal: "SIGKILL" | "SIGTERM" }[] = [];
 
   constructor(
     private readonly env: Record<string, string>,
@@ -148,6 +150,12 @@ export class WorkerFleet {
     victim.killedWith = signal;
     victim.child.kill(signal);
     this.kills[signal]++;
+    this.killLog.push({
+      at: new Date().toISOString(),
+      name: victim.name,
+      pid: victim.child.pid ?? 0,
+      signal,
+    });
     void this.spawnOne();
     return `${victim.name} (pid ${victim.child.pid})`;
   }
