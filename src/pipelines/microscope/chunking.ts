@@ -133,7 +133,8 @@ function units(text: string, max: number): Unit[] {
     else {
       const parts = splitLong(text, span.start, span.end, max);
       if (parts[0]) parts[0].breakBefore = breakBefore;
-      out.push(...parts.filter((p) => p.end > p.start));
+      // One by one: a very long run without sentence ends splits into more parts than a call's arguments.
+      for (const p of parts) if (p.end > p.start) out.push(p);
     }
   }
   return out;

@@ -185,6 +185,17 @@ function gramSimilarity(A: Set<string>, B: Set<string>): number {
   return inter / (A.size + B.size - inter);
 }
 
+/** The smallest and largest of `values` (null when empty), in one pass, for any number of values. */
+export function extent(values: Iterable<number>): { min: number | null; max: number | null } {
+  let min: number | null = null;
+  let max: number | null = null;
+  for (const v of values) {
+    if (min === null || v < min) min = v;
+    if (max === null || v > max) max = v;
+  }
+  return { min, max };
+}
+
 export function computeFacts(input: SummaryGraphInput, opts: FactOptions): GraphFacts {
   const g = buildSummaryGraph(input);
   const P = opts.phrases;
@@ -206,8 +217,8 @@ export function computeFacts(input: SummaryGraphInput, opts: FactOptions): Graph
     }
   }
   const times = g.nodes.map((n) => n.time).filter((t): t is number => t !== null);
-  const firstTime = times.length ? Math.min(...times) : null;
-  const lastTime = times.length ? Math.max(...times) : null;
+  // A loop, not Math.min(...times): spreading 150,000 timestamps into a call overflows the stack.
+  const { min: firstTime, max: lastTime } = extent(times);
   const timeSpan =
     firstTime !== null && lastTime !== null ? `${isoDay(firstTime)} ~ ${isoDay(lastTime)}` : "N/A";
   const avgSections = N ? g.nodes.reduce((s, n) => s + n.sections, 0) / N : 0;
@@ -264,7 +275,7 @@ export function computeFacts(input: SummaryGraphInput, opts: FactOptions): Graph
     external.set(a, (external.get(a) ?? 0) + p.w);
     external.set(b, (external.get(b) ?? 0) + p.w);
   }
-  const maxExternal = Math.max(0, ...external.values());
+  const maxExternal = Math.max(0, extent(external.values()).max ?? 0);
   const clustered = N - totals.unclustered;
   const usedNames = new Set<string>();
   const clusters: ClusterFacts[] = g.clusters
@@ -272,8 +283,7 @@ export function computeFacts(input: SummaryGraphInput, opts: FactOptions): Graph
       const nodes = members.get(meta.id) ?? [];
       const size = nodes.length;
       const cTimes = nodes.map((n) => n.time).filter((t): t is number => t !== null);
-      const first = cTimes.length ? Math.min(...cTimes) : null;
-      const last = cTimes.length ? Math.max(...cTimes) : null;
+      const { min: first, max: last } = extent(cTimes);
       let recency: Recency = "unknown";
       if (last !== null && lastTime !== null && firstTime !== null) {
         if (last < lastTime - window) recency = "dormant";

@@ -113,7 +113,8 @@ export function segmentDocument(text: string, opts: SegmentOptions = {}): Segmen
   }
   if (pending.length) {
     const last = merged[merged.length - 1];
-    if (last) last.secs.push(...pending);
+    // One by one: the trailing short sections may be more than a call's arguments.
+    if (last) for (const p of pending) last.secs.push(p);
     else merged.push({ secs: pending });
   }
   const out: Segment[] = [];
