@@ -375,6 +375,32 @@ test("the model cannot be loaded: the graph is still COMPLETED, without features
       reason: "model",
     });
     assert.equal(skippedAfter, skippedBefore + 1, "graphnode_search_index_skipped_total counts it");
+
+    // ADD_NODE on the same worker: its result does not depend on the search index, so it completes, counted.
+    const addSkippedBefore = await counter(searchIndexSkipped, { type: "ADD_NODE_REQUEST", reason: "model" });
+    const addTask = `task_${userId}_01J000000000000000ADDMISSING`;
+    await storage.putJson(env.bucket, `add-node/${addTask}/batch.json`, {
+      userId,
+      existingClusters: [],
+      conversations: [
+        backendConversation("conv-missing-add", "MySQL backups", [
+          { role: "user", text: "How do I back up a MySQL database with mysqldump every night?" },
+        ]),
+      ],
+      notes: [],
+      files: [],
+    });
+    const added = await send(
+      "ADD_NODE_REQUEST",
+      addTask,
+      { userId, s3Key: `add-node/${addTask}/`, bucket: env.bucket },
+      { request: req, result: res },
+    );
+    assert.equal(added.status, "COMPLETED", JSON.stringify(added));
+    assert.equal(
+      await counter(searchIndexSkipped, { type: "ADD_NODE_REQUEST", reason: "model" }),
+      addSkippedBefore + 1,
+    );
   } finally {
     await missingWorker.stop();
   }
