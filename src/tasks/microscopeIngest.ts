@@ -14,9 +14,11 @@ import { validateOutput } from "../contract/files/validate.js";
 import type { MicroscopeIngestFromNodeRequest, MicroscopeIngestRequest } from "../contract/requests.js";
 import { type IngestResult, ingestDocument } from "../pipelines/microscope/index.js";
 import { type LocalIngestInput, unwrapIngestOutcome } from "../pipelines/microscope/job.js";
+import { classifyError } from "../runtime/classify.js";
 import { loadFileDocument, loadNodeDocument, type MicroscopeDocument } from "./microscopeDocument.js";
 import { microscopeEmbedder, openMicroscopeIndexForWrite } from "./microscopeRetrieval.js";
 import type { ResultPayload, TaskContext, TaskHandler } from "./types.js";
+import { isLastReceive, retryVectorWork } from "./vectorWork.js";
 
 type IngestPayload = MicroscopeIngestRequest | MicroscopeIngestFromNodeRequest;
 
@@ -123,9 +125,14 @@ function makeHandler(
         keys.standardized_s3_key = key;
         if (!payload.skip_store) {
           try {
-            stats.vector_index = await indexChunks(payload, doc, result, ctx);
+            // Chunk upserts are by id: a retry after a cut response cannot duplicate records.
+            stats.vector_index = await retryVectorWork(ctx, "microscope chunk indexing", () =>
+              indexChunks(payload, doc, result, ctx),
+            );
           } catch (err) {
             if (ctx.signal.aborted) throw err;
+            // A store outage costs time, not the index: while receives remain, the task goes back to the queue.
+            if (classifyError(err).kind === "transient" && !isLastReceive(ctx)) throw err;
             // The graph is the result the backend waits for; RAG over this document is what is lost.
             ctx.log.warn({ err }, "microscope chunks were not indexed");
             stats.vector_index = { error: (err as Error).message.slice(0, 300) };
