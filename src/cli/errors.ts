@@ -66,7 +66,7 @@ function oneLine(err: unknown): string {
 
 function hintFor(err: unknown): string {
   if (err instanceof UsageError) return err.hint ?? "see --help";
-  if (err instanceof ConfigError) return "fix the variables named (see --help and .env.example)";
+  if (err instanceof ConfigError) return "fix the variables named; see --help and .env.example";
   if (err instanceof TaskError) return HINT_BY_TASK_CODE[err.code] ?? "run again with --debug for details";
   const code = systemCode(err);
   if (code && HINT_BY_SYSTEM_CODE[code]) return HINT_BY_SYSTEM_CODE[code];

@@ -25,9 +25,18 @@ export interface ProgressStream {
   columns?: number;
 }
 
-/** Bars on a terminal unless JSON was asked for; JSON lines everywhere else. */
-export function createGraphProgressView(opts: { stream: ProgressStream; json: boolean }): GraphProgressView {
-  return !opts.json && opts.stream.isTTY === true ? barsView(opts.stream) : jsonLinesView(opts.stream);
+/**
+ * Bars on a terminal unless JSON was asked for; JSON lines everywhere else. `percentOnly`: the reports are
+ * percentages (the worker's progress messages, as `npm run demo` gets them), so no counts are shown.
+ */
+export function createGraphProgressView(opts: {
+  stream: ProgressStream;
+  json: boolean;
+  percentOnly?: boolean;
+}): GraphProgressView {
+  return !opts.json && opts.stream.isTTY === true
+    ? barsView(opts.stream, opts.percentOnly === true)
+    : jsonLinesView(opts.stream);
 }
 
 function jsonLinesView(stream: ProgressStream): GraphProgressView {
@@ -70,7 +79,7 @@ interface BarPayload {
   key: GraphStage | "reading";
 }
 
-function barLine(width: number) {
+function barLine(width: number, percentOnly: boolean) {
   return (_options: cliProgress.Options, params: cliProgress.Params, payload: BarPayload): string => {
     const label = LABELS[payload.key].padEnd(11);
     const elapsed = ((params.stopTime ?? Date.now()) - params.startTime) / 1000;
@@ -83,14 +92,14 @@ function barLine(width: number) {
     const bar = `${"█".repeat(filled)}${"░".repeat(width - filled)}`;
     const percent = `${Math.floor(fraction * 100)}%`.padStart(4);
     const unit = ITEM_STAGES.has(payload.key) ? " items" : "";
-    const counts = `${count(params.value)}/${count(params.total)}${unit}`;
+    const counts = percentOnly ? "" : `  ${count(params.value)}/${count(params.total)}${unit}`;
     const tail =
       fraction >= 1 || params.stopTime
         ? `done in ${formatSeconds(elapsed)}`
         : fraction > 0 && Number.isFinite(params.eta) && params.eta > 0
           ? `ETA ${formatSeconds(params.eta)}`
           : "";
-    return `${label} ${bar} ${percent}  ${counts}  ${tail}`.trimEnd();
+    return `${label} ${bar} ${percent}${counts}  ${tail}`.trimEnd();
   };
 }
 
@@ -106,11 +115,11 @@ export function personLogLine(line: string): string {
   }
 }
 
-function barsView(stream: ProgressStream): GraphProgressView {
+function barsView(stream: ProgressStream, percentOnly: boolean): GraphProgressView {
   const width = Math.max(10, Math.min(30, (stream.columns || 80) - 52));
   const multibar = new cliProgress.MultiBar({
     stream: stream as unknown as NodeJS.WritableStream,
-    format: barLine(width),
+    format: barLine(width, percentOnly),
     hideCursor: true,
     clearOnComplete: false,
     stopOnComplete: false,
@@ -152,7 +161,10 @@ function barsView(stream: ProgressStream): GraphProgressView {
     },
     stage(stage, done, total) {
       if (stopped) return;
-      barFor(stage, total).update(done);
+      const bar = barFor(stage, total);
+      bar.update(done);
+      // Done means done: its time stops here, whatever runs next without a bar of its own (naming, writing).
+      if (total > 0 && done >= total) bar.stop();
     },
     logDestination: { write: (line) => print(personLogLine(line)) },
     finish() {
