@@ -32,6 +32,7 @@ import {
   type Metadata,
   type Where,
 } from "chromadb";
+import pLimit from "p-limit";
 import { hasNetworkCause, TaskError, terminal, transient } from "../contract/errors.js";
 import type {
   EmbeddingSpace,
@@ -61,6 +62,8 @@ export interface ChromaVectorStoreOptions {
 }
 
 export const MODEL_KEY = "embedding_model";
+/** Upsert requests in flight at once (one collection). */
+const UPSERT_CONCURRENCY = 4;
 export const DIMENSION_KEY = "embedding_dimension";
 const DEFAULT_TENANT = "default_tenant";
 const DEFAULT_DATABASE = "default_database";
@@ -264,39 +267,40 @@ class ChromaCollection implements VectorCollection {
 
   async upsert(records: VectorRecord[]): Promise<void> {
     // Validate everything before the first write, and keep the last of duplicate ids (Chroma refuses
-    // duplicates within one request; across requests the last write would win anyway).
-    const byId = new Map<
-      string,
-      { id: string; embedding: number[]; metadata: VectorMetadata | null; document?: string }
-    >();
+    // duplicates within one request; across requests the last write would win anyway). The vectors become
+    // plain arrays batch by batch: 150,000 of them at once would be hundreds of MB of boxed numbers.
+    const byId = new Map<string, VectorRecord>();
     for (const r of records) {
       if (typeof r.id !== "string" || r.id.length === 0)
         throw terminal("INVALID_INPUT", "vector record without an id");
+      toVector(r.embedding, this.space.dimension, `vector ${r.id}`, this.space.model);
       byId.delete(r.id);
-      byId.set(r.id, {
-        id: r.id,
-        embedding: toVector(r.embedding, this.space.dimension, `vector ${r.id}`, this.space.model),
-        metadata: sanitizeMetadata(r.metadata),
-        ...(typeof r.document === "string" ? { document: r.document } : {}),
-      });
+      byId.set(r.id, r);
     }
-    for (const batch of chunks([...byId.values()], this.batchSize)) {
+    const send = async (batch: VectorRecord[]) => {
       // The client refuses a documents array with holes, so records with and without text go separately.
-      const withDoc = batch.filter((r) => r.document !== undefined);
-      const withoutDoc = batch.filter((r) => r.document === undefined);
+      const withDoc = batch.filter((r) => typeof r.document === "string");
+      const withoutDoc = batch.filter((r) => typeof r.document !== "string");
       for (const group of [withDoc, withoutDoc]) {
         if (group.length === 0) continue;
         await call(`upsert into ${this.name}`, () =>
           this.col.upsert({
             ids: group.map((r) => r.id),
-            embeddings: group.map((r) => r.embedding),
+            embeddings: group.map((r) =>
+              toVector(r.embedding, this.space.dimension, `vector ${r.id}`, this.space.model),
+            ),
             // Chroma accepts null for "no metadata" although the client's type does not say so.
-            metadatas: group.map((r) => r.metadata) as Metadata[],
+            metadatas: group.map((r) => sanitizeMetadata(r.metadata)) as Metadata[],
             ...(group === withDoc ? { documents: group.map((r) => r.document as string) } : {}),
           }),
         );
       }
-    }
+    };
+    // A few batches in flight: the server indexes one while the next is on the wire (it has threads of its
+    // own), and the bound keeps the requests' memory small. A failed batch fails the upsert (the records
+    // are upserts by id, so the caller's retry repeats the others harmlessly).
+    const limit = pLimit(UPSERT_CONCURRENCY);
+    await Promise.all(chunks([...byId.values()], this.batchSize).map((batch) => limit(() => send(batch))));
   }
 
   async query(

@@ -7,8 +7,8 @@
  */
 
 import type { LocalEmbedderState } from "../../ai/embeddings/local/index.js";
-import { fitLocalEmbedderOnTokens, LOCAL_FIT_STEP_WEIGHTS } from "../../ai/embeddings/local/index.js";
-import { clusterKeywords, extractKeywords, type Keyword } from "../keywords/index.js";
+import { fitLocalEmbedderOnCorpus, LOCAL_FIT_STEP_WEIGHTS } from "../../ai/embeddings/local/index.js";
+import { clusterKeywords, extractKeywordsOf, type Keyword } from "../keywords/index.js";
 import {
   type MacroStage,
   type Matrix,
@@ -17,8 +17,9 @@ import {
   toMatrix,
 } from "../macro/index.js";
 import { type GraphStage, subStepProgress } from "../progress.js";
-import type { SourceItem } from "../sources/types.js";
+import type { SourceItem, SourceText } from "../sources/types.js";
 import { tokenize } from "../text/tokenize.js";
+import { TokenCorpus } from "./tokenCorpus.js";
 
 export interface MacroBuildInput {
   items: SourceItem[];
@@ -30,6 +31,12 @@ export interface MacroBuildInput {
   precomputed?: { data: Float32Array; dimension: number; model: string };
   localDimension?: number;
   edgeFloor?: number;
+  /**
+   * The items are this job's own copy (a structured clone on a pool thread): each item's texts are let go
+   * once tokenised, so the thread never holds every text and every token at once. Leave unset when the
+   * caller still needs the texts.
+   */
+  releaseItemTexts?: boolean;
 }
 
 export interface MacroEdge {
@@ -65,9 +72,55 @@ export interface BuildIO {
   progress(stage: GraphStage, done: number, total: number): void;
 }
 
-/** What is embedded for an item: its title and all of its text (system/tool messages were already dropped). */
-export function itemText(item: SourceItem): string {
-  const parts = [item.title, ...item.texts.map((t) => t.text)];
+/**
+ * Most characters of one text (a chat message, a note section, a page) that are read: a pasted 50 MB log
+ * counts as its first 100,000 characters, plenty for its topic, and its cost stays that of a long message.
+ */
+export const MAX_TEXT_CHARS = 100_000;
+/** Most characters of one item's texts that are read, over all of them (a user file's text cap, too). */
+export const MAX_ITEM_CHARS = 1_000_000;
+
+/**
+ * Cuts an item's texts to the caps (each text to maxTextChars, all of them together to maxItemChars, the
+ * title not counted) and says whether anything was cut. Returns the same array when nothing was.
+ */
+export function cappedTexts(
+  texts: readonly SourceText[],
+  maxTextChars = MAX_TEXT_CHARS,
+  maxItemChars = MAX_ITEM_CHARS,
+): { texts: SourceText[]; truncated: boolean } {
+  let total = 0;
+  let cut = false;
+  for (const t of texts) {
+    if (t.text.length > maxTextChars || total + t.text.length > maxItemChars) {
+      cut = true;
+      break;
+    }
+    total += t.text.length;
+  }
+  if (!cut) return { texts: texts as SourceText[], truncated: false };
+  const out: SourceText[] = [];
+  total = 0;
+  for (const t of texts) {
+    let room = Math.min(maxTextChars, maxItemChars - total);
+    if (room <= 0) break;
+    // Never keep half of a surrogate pair.
+    if (room < t.text.length && /[\ud800-\udbff]/.test(t.text[room - 1]!)) room--;
+    // A fresh copy of the kept start, so the full text it came from can be freed.
+    const text =
+      t.text.length > room ? Buffer.from(t.text.slice(0, room), "utf16le").toString("utf16le") : t.text;
+    out.push({ ...t, text });
+    total += text.length;
+  }
+  return { texts: out, truncated: true };
+}
+
+/**
+ * What is embedded for an item: its title and its texts (system/tool messages were already dropped), within
+ * the caps above (cappedTexts).
+ */
+export function itemText(item: Pick<SourceItem, "title" | "texts">): string {
+  const parts = [item.title, ...cappedTexts(item.texts).texts.map((t) => t.text)];
   return parts.filter((p) => p && p.trim() !== "").join("\n");
 }
 
@@ -89,14 +142,21 @@ export function buildMacroGraph(input: MacroBuildInput, io: BuildIO): MacroBuild
   const embeddingStep = subStepProgress(LOCAL_FIT_STEP_WEIGHTS, (fraction) =>
     io.progress("embedding", Math.max(0, Math.min(n - 1, Math.floor(fraction * n))), n),
   );
-  const tokens = time("tokenize", () =>
-    input.items.map((it, i) => {
+  // Tokens in a compact corpus (tokenCorpus.ts), which the fit, keywords and cluster terms read document by
+  // document; a released item's texts are gone once its tokens are in.
+  const tokens = time("tokenize", () => {
+    const corpus = new TokenCorpus();
+    input.items.forEach((it, i) => {
       if (i % 1000 === 0) embeddingStep("tokenize", i, n);
-      return tokenize(itemText(it));
-    }),
-  );
+      corpus.add(tokenize(itemText(it)));
+      if (input.releaseItemTexts) it.texts = [];
+    });
+    corpus.seal();
+    return corpus;
+  });
   embeddingStep("tokenize", n, n);
-  const emptyTexts = tokens.filter((t) => t.length === 0).length;
+  let emptyTexts = 0;
+  for (let i = 0; i < n; i++) if (tokens.length(i) === 0) emptyTexts++;
   let full: Matrix;
   let model: string;
   let fingerprint: string | undefined;
@@ -106,13 +166,13 @@ export function buildMacroGraph(input: MacroBuildInput, io: BuildIO): MacroBuild
     model = input.precomputed.model;
   } else {
     const fitted = time("embedding", () =>
-      fitLocalEmbedderOnTokens(tokens, {
+      fitLocalEmbedderOnCorpus(tokens, {
         seed,
         ...(input.localDimension ? { dimension: input.localDimension } : {}),
         onProgress: embeddingStep,
       }),
     );
-    full = toMatrix(fitted.vectors, fitted.state.dimension);
+    full = toMatrix(fitted.matrix, fitted.state.dimension);
     model = fitted.state.model;
     fingerprint = fitted.state.fingerprint;
     embedderState = fitted.state;
@@ -121,7 +181,7 @@ export function buildMacroGraph(input: MacroBuildInput, io: BuildIO): MacroBuild
 
   // 2. Keywords.
   io.progress("keywords", 0, n);
-  const keywords = time("keywords", () => extractKeywords(tokens, { topN: 8 }));
+  const keywords = time("keywords", () => extractKeywordsOf(tokens, { topN: 8 }));
   io.progress("keywords", n, n);
 
   // 3–5. Topics, edges, refinement and subclusters (src/pipelines/macro): neighbour lists, k-means on the leading
@@ -174,13 +234,13 @@ export function buildMacroGraph(input: MacroBuildInput, io: BuildIO): MacroBuild
     const counts = new Int32Array(clusterIds.length);
     for (const l of labels) counts[l]!++;
     const seen = new Int32Array(clusterIds.length);
-    const docs: (typeof tokens)[number][] = [];
+    const docs: ReturnType<TokenCorpus["doc"]>[] = [];
     const groups: number[] = [];
     for (let i = 0; i < n; i++) {
       const c = labels[i]!;
       const step = Math.max(1, Math.floor(counts[c]! / 400));
       if (seen[c]!++ % step === 0) {
-        docs.push(tokens[i]!);
+        docs.push(tokens.doc(i));
         groups.push(c);
       }
     }

@@ -18,11 +18,24 @@ export interface KeywordStats {
 }
 
 export function buildKeywordStats(docs: readonly (readonly Token[])[], maxNgram = 3): KeywordStats {
+  return buildKeywordStatsOf({ size: docs.length, doc: (d) => docs[d]! }, maxNgram);
+}
+
+/** Documents read one at a time (a compact corpus gives each one's tokens when asked). */
+export interface TokenDocs {
+  readonly size: number;
+  doc(d: number): readonly Token[];
+}
+
+export function buildKeywordStatsOf(docs: TokenDocs, maxNgram = 3): KeywordStats {
   const df = new Map<string, number>();
-  for (const doc of docs) {
-    for (const key of documentCandidates(doc, maxNgram).keys()) df.set(key, (df.get(key) ?? 0) + 1);
+  for (let d = 0; d < docs.size; d++) {
+    for (const key of documentCandidates(docs.doc(d), maxNgram).keys()) df.set(key, (df.get(key) ?? 0) + 1);
   }
-  return { docCount: docs.length, df };
+  // A key seen in one document only scores exactly as a missing one (df 1 is the default below), so
+  // dropping those keeps every result and most of the map: most phrases occur once.
+  for (const [key, n] of df) if (n === 1) df.delete(key);
+  return { docCount: docs.size, df };
 }
 
 function idf(df: number, n: number): number {
@@ -80,8 +93,15 @@ export function keywordsForDoc(
 
 /** Keywords for every document of a corpus (the corpus is the IDF reference). */
 export function extractKeywords(docs: readonly (readonly Token[])[], opts: KeywordOptions = {}): Keyword[][] {
-  const stats = buildKeywordStats(docs, opts.maxNgram ?? 3);
-  return docs.map((d) => keywordsForDoc(d, stats, opts));
+  return extractKeywordsOf({ size: docs.length, doc: (d) => docs[d]! }, opts);
+}
+
+/** extractKeywords over documents read one at a time (twice: corpus statistics, then each document's keywords). */
+export function extractKeywordsOf(docs: TokenDocs, opts: KeywordOptions = {}): Keyword[][] {
+  const stats = buildKeywordStatsOf(docs, opts.maxNgram ?? 3);
+  const out: Keyword[][] = new Array(docs.size);
+  for (let d = 0; d < docs.size; d++) out[d] = keywordsForDoc(docs.doc(d), stats, opts);
+  return out;
 }
 
 /** Four decimals are plenty for a display score; keeps result JSON small. Never rounds a positive score to 0. */

@@ -5,7 +5,7 @@
  */
 import { createLlm, LlmLedger, resolveLlmConfig } from "../../ai/llm/index.js";
 import { assembleGraph } from "../../pipelines/graph/assemble.js";
-import type { MacroBuildOutput } from "../../pipelines/graph/build.js";
+import { cappedTexts, type MacroBuildOutput } from "../../pipelines/graph/build.js";
 import { dropSharedTerms, localClusterLabel } from "../../pipelines/graph/localNames.js";
 import {
   type ClusterLabel,
@@ -97,7 +97,39 @@ function logRejectedNames(log: Logger, report: NamingReport): void {
   );
 }
 
+/**
+ * Characters of an item's texts kept on this thread once the CPU stage has read them all: later steps only
+ * read the start of an item (the search index reads at most its model's max sequence length × 12 characters).
+ */
+export const KEPT_TEXT_CHARS = 32_768;
+
+/**
+ * Cuts every item's texts to the per-text and per-item caps (MAX_TEXT_CHARS, MAX_ITEM_CHARS), in place, before
+ * anything crosses to the pool, so a 50 MB pasted message costs what a long message costs from here on; a
+ * capped item says so (meta.truncated → node metadata.text_truncated). Returns how many were capped.
+ */
+export function capItemTexts(items: SourceItem[]): number {
+  let capped = 0;
+  for (const item of items) {
+    const c = cappedTexts(item.texts);
+    if (!c.truncated) continue;
+    item.texts = c.texts;
+    item.meta = { ...item.meta, truncated: true };
+    capped++;
+  }
+  return capped;
+}
+
+/** Keeps only the start of every item's texts (in place); what was read for the graph is not marked cut. */
+function keepTextSamples(items: SourceItem[]): void {
+  for (const item of items) item.texts = cappedTexts(item.texts, KEPT_TEXT_CHARS, KEPT_TEXT_CHARS).texts;
+}
+
 export interface GenerateOptions {
+  /**
+   * The items; their texts are capped in place (capItemTexts) and, once the CPU stage is done, cut to their
+   * first KEPT_TEXT_CHARS characters: nothing after the graph build reads more of them.
+   */
   items: SourceItem[];
   /** The output language; defaults to the dominant language of the items. */
   language?: string;
@@ -115,6 +147,9 @@ export interface GenerateOptions {
 export async function generateGraph(opts: GenerateOptions) {
   const { items } = opts;
   const language = opts.language ?? dominantLanguage(items) ?? "en";
+  const capped = capItemTexts(items);
+  if (capped > 0)
+    opts.log.warn({ items: capped }, "some items' texts were capped (only their start is read)");
   const built: MacroBuildOutput = await opts.cpu.run(
     "macroGraph",
     {
@@ -122,9 +157,12 @@ export async function generateGraph(opts: GenerateOptions) {
       ...(opts.numClusters ? { numClusters: opts.numClusters } : {}),
       minClusters: opts.minClusters,
       maxClusters: opts.maxClusters,
+      // The pool thread gets a structured clone: it may let each text go once tokenised.
+      releaseItemTexts: true,
     },
     { signal: opts.signal, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) },
   );
+  keepTextSamples(items);
   const ledger = new LlmLedger();
   const naming = await nameClusters(opts, built, items, language, ledger);
   const embedding = {
@@ -143,6 +181,7 @@ export async function generateGraph(opts: GenerateOptions) {
     extraMetadata: {
       naming_detail: naming.detail,
       ...(built.emptyTexts ? { nodes_without_text: built.emptyTexts } : {}),
+      ...(capped ? { nodes_with_capped_text: capped } : {}),
       ...opts.extraMetadata,
     },
   });

@@ -21,7 +21,7 @@ import {
 } from "./state.js";
 import { randomizedSvd } from "./svd.js";
 import { tfidfOperator } from "./tfidfOperator.js";
-import { buildVocabulary } from "./vocabulary.js";
+import { arrayCorpus, buildVocabulary, type TermCorpus } from "./vocabulary.js";
 
 export type LocalFitStage = "tokenize" | "vocabulary" | "svd" | "embed";
 
@@ -87,6 +87,13 @@ export interface LocalFitResult {
   state: LocalEmbedderState;
   /** The fitted documents' vectors, in input order (identical to embedder.embed(docs)). */
   vectors: Float32Array[];
+}
+
+/** The fit's result with the vectors packed row by row (n × dimension) instead of one array per document. */
+export interface LocalCorpusFitResult {
+  embedder: LocalEmbedder;
+  state: LocalEmbedderState;
+  matrix: Float32Array;
 }
 
 const EMBED_BATCH = 512;
@@ -157,7 +164,7 @@ export function fitLocalEmbedder(docs: readonly string[], opts: LocalFitOptions 
     seqs.push(termSequence(tokenize(docs[i]!)));
   }
   opts.onProgress?.("tokenize", docs.length, docs.length);
-  return fitOnSequences(seqs, opts);
+  return withRowVectors(fitLocalEmbedderOnCorpus(arrayCorpus(seqs), opts));
 }
 
 /** The same fit on documents already tokenised with `tokenize` (share tokenisation with keyword extraction). */
@@ -165,26 +172,38 @@ export function fitLocalEmbedderOnTokens(
   docs: readonly (readonly Token[])[],
   opts: LocalFitOptions = {},
 ): LocalFitResult {
-  return fitOnSequences(
-    docs.map((d) => termSequence(d)),
-    opts,
-  );
+  return withRowVectors(fitLocalEmbedderOnCorpus(arrayCorpus(docs.map((d) => termSequence(d))), opts));
 }
 
-function fitOnSequences(seqs: TermSequence[], opts: LocalFitOptions): LocalFitResult {
+function withRowVectors(fit: LocalCorpusFitResult): LocalFitResult {
+  const d = fit.state.dimension;
+  const n = fit.matrix.length / d;
+  const vectors = Array.from({ length: n }, (_, i) => fit.matrix.slice(i * d, (i + 1) * d));
+  return { embedder: fit.embedder, state: fit.state, vectors };
+}
+
+/**
+ * The same fit on documents read one at a time from `corpus` (each is read three times: vocabulary, the SVD
+ * sample's features, embedding), so neither every document's term sequence nor its feature row is held at
+ * once; the vectors are written into one n × dimension array. Gives exactly the vectors of the other entries.
+ */
+export function fitLocalEmbedderOnCorpus(
+  corpus: TermCorpus,
+  opts: LocalFitOptions = {},
+): LocalCorpusFitResult {
   const dimension = opts.dimension ?? 256;
   if (!(Number.isInteger(dimension) && dimension >= 2 && dimension <= 4096)) {
     throw new RangeError("dimension must be an integer between 2 and 4096");
   }
   const config = resolveConfig(opts);
   const seed = opts.seed ?? 42;
-  const n = seqs.length;
+  const n = corpus.size;
   const minDf = opts.minDf ?? (n < 20 ? 1 : 2);
   const maxDf = n >= 20 ? Math.floor((opts.maxDfRatio ?? 0.5) * n) : n;
   checkAbort(opts.signal);
   opts.onProgress?.("vocabulary", 0, 3);
 
-  const vocab = buildVocabulary(seqs, config, {
+  const vocab = buildVocabulary(corpus, config, {
     minDf,
     maxDf,
     maxWordFeatures: opts.maxWordFeatures ?? 30_000,
@@ -199,18 +218,22 @@ function fitOnSequences(seqs: TermSequence[], opts: LocalFitOptions): LocalFitRe
   for (let t = 0; t < vocab.typeTerms.length; t++)
     space.cacheTypeGrams(vocab.typeTerms[t]!, vocab.typeGramIds[t]!);
   opts.onProgress?.("vocabulary", 2, 3);
-  const features = seqs.map((s) => space.docFeatures(s.terms, s.joined));
+  const featuresOf = (d: number) => {
+    const s = corpus.sequence(d);
+    return space.docFeatures(s.terms, s.joined);
+  };
   opts.onProgress?.("vocabulary", 3, 3);
 
   checkAbort(opts.signal);
 
-  // LSA on a seeded sample of documents (all of them for small corpora).
+  // LSA on a seeded sample of documents (all of them for small corpora). Only the sample's feature rows are
+  // kept; every other document's row is computed when it is embedded (docFeatures is a pure function).
   const random = new SeededRandom(seed);
   const sampleSize = Math.min(n, opts.svdSampleSize ?? 5_000);
   const sample = random.sample(n, sampleSize);
   const op = tfidfOperator(
     space,
-    Array.from(sample, (i) => features[i]!),
+    Array.from(sample, (i) => featuresOf(i)),
   );
   const rows = space.wordCount + space.gramCount;
   const svd =
@@ -269,15 +292,15 @@ function fitOnSequences(seqs: TermSequence[], opts: LocalFitOptions): LocalFitRe
 
   const model = new LocalModel(space, projection, dimension);
   const embedder = new LocalEmbedder(model, fingerprint);
-  const vectors: Float32Array[] = [];
+  const matrix = new Float32Array(n * dimension);
   for (let i = 0; i < n; i++) {
     if (i % 1000 === 0) {
       checkAbort(opts.signal);
       opts.onProgress?.("embed", i, n);
     }
-    vectors.push(model.embedFeatures(features[i]!));
+    matrix.set(model.embedFeatures(featuresOf(i)), i * dimension);
   }
   opts.onProgress?.("embed", n, n);
 
-  return { embedder, state, vectors };
+  return { embedder, state, matrix };
 }

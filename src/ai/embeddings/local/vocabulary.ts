@@ -38,8 +38,19 @@ function select(
   return keep.length > cap ? keep.slice(0, cap) : keep;
 }
 
+/** Documents read one at a time (the fit never needs all term sequences at once). */
+export interface TermCorpus {
+  readonly size: number;
+  sequence(d: number): TermSequence;
+}
+
+/** A corpus over term sequences already in memory. */
+export function arrayCorpus(seqs: readonly TermSequence[]): TermCorpus {
+  return { size: seqs.length, sequence: (d) => seqs[d]! };
+}
+
 export function buildVocabulary(
-  seqs: readonly TermSequence[],
+  corpus: TermCorpus,
   config: FeatureConfig,
   opts: VocabularyOptions,
 ): Vocabulary {
@@ -58,8 +69,8 @@ export function buildVocabulary(
   const docTypes: Int32Array[] = [];
   let order = 0;
 
-  for (let d = 0; d < seqs.length; d++) {
-    const { terms, joined } = seqs[d]!;
+  for (let d = 0; d < corpus.size; d++) {
+    const { terms, joined } = corpus.sequence(d);
     const ids = new Int32Array(terms.length);
     for (let i = 0; i < terms.length; i++) {
       let t = typeIndex.get(terms[i]!);
