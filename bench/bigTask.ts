@@ -391,7 +391,7 @@ async function main() {
       featuresSize = r.features;
     }
     console.log(
-      `\nbench:bigtask ${items} items: ${figures.join(", ")}, features.json ${(featuresSize / MIB).toFixed(1)} MiB; ${failures === 0 ? "all checks passed" : `${failures} check(s) FAILED`} (worker logs in ${LOG_DIR})`,
+      `\nbench:bigtask ${items + notes} items: ${figures.join(", ")}, features.json ${(featuresSize / MIB).toFixed(1)} MiB; ${failures === 0 ? "all checks passed" : `${failures} check(s) FAILED`} (worker logs in ${LOG_DIR})`,
     );
   } finally {
     await collector.stop();
