@@ -118,6 +118,16 @@ type Attempt<T> =
   | { ok: true; value: T }
   | { ok: false; text: string | undefined; issues: string[]; cutOff: boolean };
 
+/**
+ * The end of a reply repeats one piece (2–80 characters) at least four times in a row: `"play","play",…`,
+ * a sentence over and over. Only the tail is looked at: a loop, once entered, runs to the budget.
+ */
+export function isLooping(text: string | undefined): boolean {
+  if (!text) return false;
+  const tail = text.slice(-400);
+  return /([\s\S]{2,80}?)\1{3,}\s*$/.test(tail) || /([\s\S]{8,80}?)\1{3,}/.test(tail);
+}
+
 /** The token budget ran out before the answer ended (a loop, or an answer longer than asked for). */
 function stoppedByBudget(finishReason: unknown): boolean {
   return finishReason === "length";
@@ -379,6 +389,12 @@ class ModelLlm implements Llm {
       options,
     );
     if (first.ok) return first.value;
+    if (first.cutOff && isLooping(first.text)) {
+      // A reply that ran into its budget repeating itself would, asked again, most likely do it again: a
+      // second full budget spent for nothing. The caller falls back to its local result.
+      this.#ledger.recordFailure("invalid_output");
+      throw invalidOutputError(options.label, c.modelId, 1);
+    }
 
     this.#ledger.recordFailure("invalid_output");
     this.#ledger.recordRepair(options.label);

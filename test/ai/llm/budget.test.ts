@@ -4,6 +4,7 @@ import { test } from "node:test";
 import { z } from "zod";
 import { budgetForSchema, tokensForChars } from "../../../src/ai/llm/budget.js";
 import { createLlmFromModel } from "../../../src/ai/llm/index.js";
+import { isLooping } from "../../../src/ai/llm/llm.js";
 import { truncateAtSentence, withoutLengthLimits } from "../../../src/ai/llm/structured.js";
 import { type CallOptions, fastRuntime, promptText, reply, scripted } from "./support.js";
 
@@ -13,13 +14,37 @@ function cutOff(text: string, output: number) {
   return { ...reply(text, { output }), finishReason: { unified: "length" as const, raw: "length" } };
 }
 
-test("a looping reply is stopped by the call's budget, counted, and the repair says it was cut off", async () => {
+test("a looping reply is stopped by the call's budget, counted, and not asked again", async () => {
   const seen: CallOptions[] = [];
   const loop = `{"words":[${Array.from({ length: 200 }, () => '"play"').join(",")}`;
   const model = scripted([
     async (o) => {
       seen.push(o);
       return cutOff(loop.slice(0, (o.maxOutputTokens ?? 0) * 3), o.maxOutputTokens ?? 0);
+    },
+  ]);
+  const llm = createLlmFromModel(model, fastRuntime());
+  await assert.rejects(
+    llm.generateObject(Words, { prompt: "list", label: "words", maxOutputTokens: 50 }),
+    /invalid output for words/,
+  );
+  assert.equal(seen.length, 1, "a second budget is not spent on the same loop");
+  assert.equal(seen[0]!.maxOutputTokens, 50);
+  const json = llm.ledger.toJSON();
+  assert.equal(json.budgetStops, 1);
+  assert.equal(json.repairs, 0);
+  assert.equal(json.outputBudgetTokens, 50);
+  assert.equal(json.labels.words?.maxOutputTokens, 50);
+  assert.equal(json.labels.words?.budgetStops, 1);
+});
+
+test("an answer cut off without looping is repaired once, told it was cut off", async () => {
+  const seen: CallOptions[] = [];
+  const long = `{"words":[${Array.from({ length: 60 }, (_, i) => `"word${i}"`).join(",")}`;
+  const model = scripted([
+    async (o) => {
+      seen.push(o);
+      return cutOff(long, o.maxOutputTokens ?? 0);
     },
     async (o) => {
       seen.push(o);
@@ -29,14 +54,21 @@ test("a looping reply is stopped by the call's budget, counted, and the repair s
   const llm = createLlmFromModel(model, fastRuntime());
   const out = await llm.generateObject(Words, { prompt: "list", label: "words", maxOutputTokens: 50 });
   assert.deepEqual(out, { words: ["play"] });
-  assert.equal(seen[0]!.maxOutputTokens, 50);
   assert.equal(seen[1]!.maxOutputTokens, 50, "the repair has the same budget");
   assert.match(promptText(seen[1]!), /cut off at the output limit of 50 tokens/);
-  const json = llm.ledger.toJSON();
-  assert.equal(json.budgetStops, 1);
-  assert.equal(json.outputBudgetTokens, 100);
-  assert.equal(json.labels.words?.maxOutputTokens, 50);
-  assert.equal(json.labels.words?.budgetStops, 1);
+  assert.equal(llm.ledger.toJSON().outputBudgetTokens, 100);
+});
+
+test("loops are told from long answers", () => {
+  assert.equal(isLooping('{"words":["play","play","play","play","play"'), true);
+  assert.equal(
+    isLooping(
+      "The same sentence again. The same sentence again. The same sentence again. The same sentence again. ",
+    ),
+    true,
+  );
+  assert.equal(isLooping('{"words":["word1","word2","word3","word4","word5"'), false);
+  assert.equal(isLooping(undefined), false);
 });
 
 test("a call without its own budget gets one sized to its schema; a text call gets the text default", async () => {
