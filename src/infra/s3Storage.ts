@@ -26,7 +26,7 @@ import {
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { TaskError, terminal, transient } from "../contract/errors.js";
-import { assertSafeKey, printableKey } from "./safeKey.js";
+import { assertReadableKey, assertSafeKey, printableKey } from "./safeKey.js";
 import type { GetOptions, ObjectInfo, ObjectStorage } from "./storage.js";
 import {
   checkSize,
@@ -227,7 +227,8 @@ export function createS3Storage(opts: S3StorageOptions): ObjectStorage {
   }
 
   async function open(bucket: string, key: string, o?: GetOptions): Promise<OpenedObject> {
-    assertSafeKey(key);
+    // Reads name no local path: any key S3 can hold is read (a listed "a\\b.pdf" too, issue 12).
+    assertReadableKey(key);
     const ctx: ErrorContext = {
       op: "GetObject",
       bucket,

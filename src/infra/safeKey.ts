@@ -57,3 +57,23 @@ export function safeLocalPath(dir: string, relKey: string): string {
   }
   return target;
 }
+
+/**
+ * Why a key cannot be READ from S3, or null. Reading names no local path, so only what S3 itself cannot
+ * hold is refused, plus ".." segments (an HTTP stack or proxy may resolve them and fetch another object
+ * than the one listed). A backslash, a leading "/" or a drive letter are fine here: where such an object
+ * lands on disk is the downloader's choice (see safeLocalPath and the graph inputs' sanitised names).
+ */
+export function unreadableKeyReason(key: string): string | null {
+  if (key.length === 0) return "empty key";
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES) return "longer than 1024 bytes";
+  if (key.includes("\0")) return "contains NUL";
+  if (key.split("/").some((segment) => segment === "..")) return "contains a .. segment";
+  return null;
+}
+
+/** Throws terminal INVALID_INPUT unless the key can be read (see unreadableKeyReason). */
+export function assertReadableKey(key: string): void {
+  const reason = unreadableKeyReason(key);
+  if (reason) throw terminal("INVALID_INPUT", `unsafe object key rejected: ${printableKey(key)} (${reason})`);
+}

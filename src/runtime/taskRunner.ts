@@ -12,6 +12,7 @@
  * Used by the SQS consumer (consumer.ts) and by the one-shot `graphnode-worker run` command.
  */
 
+import { errorDetail } from "../contract/errorDetail.js";
 import type { ErrorCode } from "../contract/errors.js";
 import {
   buildFailedPayload,
@@ -327,8 +328,14 @@ export class TaskRunner {
   ): Promise<TaskOutcome> {
     if (meta.signal.aborted) return this.released(log, taskId, taskType);
     const c = classifyError(err);
+    // An internal error's result says only "internal error": its log line carries the real cause and stack.
     log.warn(
-      { err: errorSummary(err), kind: c.kind, code: c.code, receiveCount: meta.receiveCount },
+      {
+        err: c.code === "INTERNAL_ERROR" ? errorDetail(err) : errorSummary(err),
+        kind: c.kind,
+        code: c.code,
+        receiveCount: meta.receiveCount,
+      },
       "task failed",
     );
     if (c.kind === "transient") {

@@ -34,6 +34,7 @@ import {
 } from "../pipelines/addNode/index.js";
 import { macroCollectionName } from "./graphGeneration/indexNodes.js";
 import { loadSourcesOnPool } from "./graphGeneration/inputs.js";
+import { assertKeySegments } from "./keyIds.js";
 import { indexAddedNodes } from "./searchIndex.js";
 import type { ResultPayload, TaskHandler } from "./types.js";
 import { retryVectorWork } from "./vectorWork.js";
@@ -133,6 +134,8 @@ export function addNodeHandler(): TaskHandler {
     type: "ADD_NODE_REQUEST",
     async run(raw, ctx): Promise<ResultPayload> {
       const payload = raw as AddNodeRequest;
+      // Before any work: these ids are segments of the result keys.
+      assertKeySegments({ userId: payload.userId, taskId: ctx.taskId });
       const { storage, payloadBucket, config } = ctx.services;
       const inputBucket = payload.bucket ?? payloadBucket;
       const { userId } = payload;

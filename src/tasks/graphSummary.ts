@@ -8,6 +8,7 @@ import { terminal } from "../contract/errors.js";
 import { validateOutput } from "../contract/files/validate.js";
 import type { GraphSummaryRequest } from "../contract/requests.js";
 import { parseSummaryGraph, summarizeGraph } from "../pipelines/summary/index.js";
+import { assertKeySegments } from "./keyIds.js";
 import type { ResultPayload, TaskHandler } from "./types.js";
 
 export function summaryKey(userId: string, taskId: string): string {
@@ -19,6 +20,8 @@ export function graphSummaryHandler(): TaskHandler {
     type: "GRAPH_SUMMARY_REQUEST",
     async run(raw, ctx): Promise<ResultPayload> {
       const payload = raw as GraphSummaryRequest;
+      // Before any work: these ids are segments of the summary's key.
+      assertKeySegments({ userId: payload.userId, taskId: ctx.taskId });
       const { storage, payloadBucket, config } = ctx.services;
       const graph = parseSummaryGraph(
         await storage.getJson(payload.bucket ?? payloadBucket, payload.graphS3Key, { signal: ctx.signal }),

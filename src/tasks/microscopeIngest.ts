@@ -15,6 +15,7 @@ import type { MicroscopeIngestFromNodeRequest, MicroscopeIngestRequest } from ".
 import { type IngestResult, ingestDocument } from "../pipelines/microscope/index.js";
 import { type LocalIngestInput, unwrapIngestOutcome } from "../pipelines/microscope/job.js";
 import { classifyError } from "../runtime/classify.js";
+import { assertKeySegments } from "./keyIds.js";
 import { loadFileDocument, loadNodeDocument, type MicroscopeDocument } from "./microscopeDocument.js";
 import { microscopeEmbedder, openMicroscopeIndexForWrite } from "./microscopeRetrieval.js";
 import type { ResultPayload, TaskContext, TaskHandler } from "./types.js";
@@ -100,6 +101,8 @@ function makeHandler(
     type,
     async run(raw, ctx): Promise<ResultPayload> {
       const payload = raw as IngestPayload;
+      // Before any work (the document is loaded and ingested first): these ids are segments of the result keys.
+      assertKeySegments({ user_id: payload.user_id, taskId: ctx.taskId });
       const doc = await load(raw as never, ctx);
       const ledger = new LlmLedger();
       const result = await runIngest(payload, doc, ctx, ledger);

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { TaskError } from "../../src/contract/errors.js";
+import { unreadableKeyReason } from "../../src/infra/safeKey.js";
 import type { ObjectStorage } from "../../src/infra/storage.js";
 
 export interface StorageUnderTest {
@@ -233,11 +234,15 @@ export function storageBehaviour(name: string, setup: () => Promise<StorageUnder
       ];
       for (const key of unsafe) {
         const message = /^unsafe object key rejected: /;
-        await rejectsWith(t.storage.getBytes(t.bucket, key), {
-          code: "INVALID_INPUT",
-          kind: "terminal",
-          message,
-        });
+        // An S3 read names no local path: only keys S3 cannot hold, or with ".." segments, are refused; the
+        // others are read (here: not found). Issue 12: a listed "a\\b.pdf" must be readable.
+        const readRefused = t.storage.kind === "fs" || unreadableKeyReason(key) !== null;
+        await rejectsWith(
+          t.storage.getBytes(t.bucket, key),
+          readRefused
+            ? { code: "INVALID_INPUT", kind: "terminal", message }
+            : { code: "INPUT_NOT_FOUND", kind: "terminal" },
+        );
         await rejectsWith(t.storage.putBytes(t.bucket, key, "x"), {
           code: "INVALID_INPUT",
           kind: "terminal",

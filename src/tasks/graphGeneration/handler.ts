@@ -11,11 +11,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLlm, resolveLlmConfig } from "../../ai/llm/index.js";
+import { errorDetail } from "../../contract/errorDetail.js";
 import { validateOutput } from "../../contract/files/validate.js";
 import type { GraphGenerationRequest } from "../../contract/requests.js";
 import { profilesFromGraph, toProfilesFile } from "../../pipelines/addNode/profiles.js";
 import { summarizeGraph } from "../../pipelines/summary/index.js";
 import { classifyError } from "../../runtime/classify.js";
+import { assertKeySegments } from "../keyIds.js";
 import { graphSearchVectors, searchRecords, writeSearchRecords } from "../searchIndex.js";
 import type { ResultPayload, TaskHandler } from "../types.js";
 import { isLastReceive, retryVectorWork } from "../vectorWork.js";
@@ -32,6 +34,8 @@ export function graphGenerationHandler(): TaskHandler {
     type: "GRAPH_GENERATION_REQUEST",
     async run(raw, ctx): Promise<ResultPayload> {
       const payload = raw as GraphGenerationRequest;
+      // Before any work: these ids are segments of every result key.
+      assertKeySegments({ userId: payload.userId, taskId: ctx.taskId });
       const { storage, payloadBucket, config } = ctx.services;
       const t0 = performance.now();
       const timing: Record<string, unknown> = {};
@@ -220,7 +224,7 @@ export function graphGenerationHandler(): TaskHandler {
           } catch (err) {
             if (ctx.signal.aborted) throw err;
             const c = classifyError(err);
-            ctx.log.warn({ code: c.code }, "graph summary failed");
+            ctx.log.warn({ code: c.code, err: errorDetail(err) }, "graph summary failed");
             notes.push(`Graph succeeded, but summary failed: ${c.message}`);
           }
           ctx.progress.report("summary", 1, 1);

@@ -8,10 +8,10 @@
  * under the folder are saved under a sanitised name, and parse failures become items with `parseError`.
  */
 import { mkdir, writeFile } from "node:fs/promises";
-import { basename, join } from "node:path";
-import { terminal } from "../../contract/errors.js";
+import { basename, dirname, extname, join } from "node:path";
+import { TaskError, terminal } from "../../contract/errors.js";
 import type { GraphGenerationRequest } from "../../contract/requests.js";
-import { unsafeKeyReason } from "../../infra/safeKey.js";
+import { printableKey, unsafeKeyReason } from "../../infra/safeKey.js";
 import type { ObjectInfo, ObjectStorage } from "../../infra/storage.js";
 import {
   type LoadSourcesInput,
@@ -60,15 +60,57 @@ async function downloadPrefix(
   const mimeTypes: Record<string, string> = {};
   for (const d of downloaded) if (d.contentType) mimeTypes[basename(d.key)] = d.contentType;
   for (const o of odd) {
-    const rel = sanitisedName(o.key.slice(prefix.length));
-    if (!rel) continue;
-    warnings.push(`object with an unsafe key saved under a sanitised name: ${rel}`);
-    const target = join(dir, sanitisedName(prefix), rel);
-    await mkdir(join(target, ".."), { recursive: true });
-    await writeFile(target, await storage.getBytes(bucket, o.key, { signal, maxBytes: MAX_OBJECT_BYTES }));
-    if (o.contentType) mimeTypes[basename(rel)] = o.contentType;
+    const saved = await saveOddObject(storage, bucket, o, { prefix, dir, signal });
+    if (saved.warning) warnings.push(saved.warning);
+    if (saved.name && o.contentType) mimeTypes[saved.name] = o.contentType;
   }
   return mimeTypes;
+}
+
+/**
+ * An object whose key cannot be a local path as it is (a backslash, a ".." segment): read by its key (S3
+ * reads name no path) and written under a name chosen here, never overwriting another input. One that
+ * cannot be read (refused, too large, gone) is left out with a warning: one bad file never fails the task.
+ * Transient storage errors still propagate, so the task is retried.
+ */
+async function saveOddObject(
+  storage: ObjectStorage,
+  bucket: string,
+  o: ObjectInfo,
+  at: { prefix: string; dir: string; signal: AbortSignal },
+): Promise<{ name?: string; warning?: string }> {
+  const rel = sanitisedName(o.key.slice(at.prefix.length));
+  const shown = printableKey(o.key);
+  if (!rel) return { warning: `object ${shown} skipped: no usable name` };
+  let bytes: Buffer;
+  try {
+    bytes = await storage.getBytes(bucket, o.key, { signal: at.signal, maxBytes: MAX_OBJECT_BYTES });
+  } catch (err) {
+    if (at.signal.aborted || !(err instanceof TaskError) || err.kind !== "terminal") throw err;
+    return { warning: `object ${shown} skipped: ${err.message}` };
+  }
+  const wanted = join(at.dir, sanitisedName(at.prefix), rel);
+  await mkdir(dirname(wanted), { recursive: true });
+  const target = await writeNew(wanted, bytes);
+  return {
+    name: basename(target),
+    warning: `object with an unsafe key ${shown} saved under a sanitised name: ${basename(target)}`,
+  };
+}
+
+/** Writes `bytes` at `path`, or at `path` with "~2", "~3", … before its extension when that name is taken. */
+async function writeNew(path: string, bytes: Buffer): Promise<string> {
+  const ext = extname(path);
+  const stem = path.slice(0, path.length - ext.length);
+  for (let n = 1; ; n++) {
+    const candidate = n === 1 ? path : `${stem}~${n}${ext}`;
+    try {
+      await writeFile(candidate, bytes, { flag: "wx" });
+      return candidate;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+  }
 }
 
 /** Runs the `loadSources` job on the pool and gathers the items it streams back, batch by batch. */
