@@ -36,7 +36,18 @@ function workerEntry(): { filename: string; execArgv: string[] } {
   return { filename: ts, execArgv: ["--import", "tsx"] };
 }
 
-export function createCpuPool(opts: { threads: number; idleTimeoutMs?: number }): CpuPool {
+export interface CpuPoolOptions {
+  threads: number;
+  idleTimeoutMs?: number;
+  /**
+   * Errors the pool reports outside any job (a thread that dies while idle, e.g. its module failed to load):
+   * piscina emits them as 'error' events, and an 'error' event without a listener ends the whole process.
+   * Jobs in flight still fail on their own; the next job starts a fresh thread. Default: a process warning.
+   */
+  onError?: (err: unknown) => void;
+}
+
+export function createCpuPool(opts: CpuPoolOptions): CpuPool {
   const entry = workerEntry();
   const pool = new Piscina({
     filename: entry.filename,
@@ -46,6 +57,10 @@ export function createCpuPool(opts: { threads: number; idleTimeoutMs?: number })
     idleTimeout: opts.idleTimeoutMs ?? 30_000,
     // Pipeline jobs are large; one at a time per thread keeps memory predictable.
     concurrentTasksPerWorker: 1,
+  });
+  pool.on("error", (err: unknown) => {
+    if (opts.onError) opts.onError(err);
+    else process.emitWarning(`CPU pool thread error: ${err instanceof Error ? err.message : String(err)}`);
   });
   return {
     threads: Math.max(1, opts.threads),

@@ -14,6 +14,7 @@ import type { VectorStore } from "../infra/vectorStore.js";
 import { createHandlerRegistry } from "../tasks/registry.js";
 import type { HandlerRegistry } from "../tasks/types.js";
 import { createCpuPool } from "./cpuPool.js";
+import { errorSummary } from "./lease.js";
 import type { Logger } from "./logger.js";
 import { createMemoryResultRecords } from "./resultRecords.js";
 import { type OutgoingEnvelope, type TaskOutcome, TaskRunner } from "./taskRunner.js";
@@ -36,7 +37,10 @@ export async function runEnvelopeLocally(opts: {
   const root = resolve(opts.storageDir);
   mkdirSync(root, { recursive: true });
   const storage = createFsStorage(root);
-  const cpu = createCpuPool({ threads: opts.config.cpuPoolSize });
+  const cpu = createCpuPool({
+    threads: opts.config.cpuPoolSize,
+    onError: (err) => opts.log.error({ err: errorSummary(err) }, "CPU pool thread failed outside a job"),
+  });
   let chroma: { url: string; stop(): Promise<void> } | undefined;
   let store: Promise<VectorStore> | undefined;
   const vectors = () => {

@@ -16,6 +16,7 @@ import { SqsConsumer } from "./consumer.js";
 import { createCpuPool } from "./cpuPool.js";
 import { createEcsProtection } from "./ecsProtection.js";
 import { startHealthServer } from "./health.js";
+import { errorSummary } from "./lease.js";
 import type { Logger } from "./logger.js";
 import { createMetrics } from "./metrics.js";
 import { createResultRecords } from "./resultRecords.js";
@@ -83,7 +84,10 @@ export async function startWorker(
       ...(config.aws.credentials ? { credentials: config.aws.credentials } : {}),
     });
   const metrics = createMetrics();
-  const cpu = createCpuPool({ threads: config.cpuPoolSize });
+  const cpu = createCpuPool({
+    threads: config.cpuPoolSize,
+    onError: (err) => log.error({ err: errorSummary(err) }, "CPU pool thread failed outside a job"),
+  });
   const services: TaskServices = {
     storage,
     payloadBucket: config.payloadBucket,
