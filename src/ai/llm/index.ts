@@ -34,6 +34,7 @@ export {
 export { DEFAULT_PRICES, findPrice, type ModelPrice, PRICE_TABLE_DATE, type PriceTable } from "./prices.js";
 export { createLlm } from "./providers.js";
 export {
+  checkAnswerText,
   checkText,
   type TextKind,
   type TextRejection,

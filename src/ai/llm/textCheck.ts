@@ -172,3 +172,21 @@ export class TextVerdicts {
     return out;
   }
 }
+
+/**
+ * The checks that fit a free-form answer (RAG answers and syntheses: paragraphs, lists, code): not empty,
+ * not a loop, and in the script of the answer's language once code, URLs and citation markers are set
+ * aside (a Korean answer about code is mostly Latin inside its code blocks). Null when usable.
+ */
+export function checkAnswerText(raw: string, language: string | undefined): TextRejection | null {
+  const prose = raw
+    .replace(/```[\s\S]*?```/g, " ")
+    .replace(/`[^`]*`/g, " ")
+    .replace(/https?:\/\/\S+/g, " ")
+    .replace(/\[\d+\]/g, " ")
+    .trim();
+  if (raw.trim() === "") return "empty";
+  if (repetitive(raw.slice(-600))) return "repetitive";
+  if (prose !== "" && !scriptOk(prose, "sentence", language)) return "wrong_script";
+  return null;
+}

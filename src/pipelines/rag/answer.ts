@@ -6,7 +6,7 @@
  *  - nothing retrieved: an honest "nothing found in this workspace" answer, without calling the model (it
  *    would have nothing to ground an answer in).
  */
-import type { Llm } from "../../ai/llm/index.js";
+import { checkAnswerText, type Llm } from "../../ai/llm/index.js";
 import {
   type ContextEntry,
   formatContext,
@@ -128,8 +128,10 @@ export async function answerQuestion(input: AnswerQuestionInput): Promise<RagAns
     ...signalOpt,
   });
   const parsed = parseCitations(raw, entries.length);
-  // Only invented citation markers and nothing else: the passages themselves are the best answer left.
-  if (!parsed.text) return extractiveAnswer(question, entries, context, null, lang, keptTrace);
+  // Only invented citation markers and nothing else, or an answer in another script or looping: the
+  // passages themselves are the best answer left.
+  if (!parsed.text || checkAnswerText(parsed.text, lang))
+    return extractiveAnswer(question, entries, context, null, lang, keptTrace);
   return {
     answer: parsed.text,
     context,

@@ -4,7 +4,7 @@
  * them with `[n]` citations. Without an LLM: the best-matching sentences of each document, marked as extractive.
  * `noRag` and "nothing found" behave as for answers.
  */
-import type { Llm } from "../../ai/llm/index.js";
+import { checkAnswerText, type Llm } from "../../ai/llm/index.js";
 import { answerInstruction, profileBlock, traceTo } from "./answer.js";
 import {
   type ContextEntry,
@@ -86,7 +86,8 @@ export async function synthesizeTopic(input: SynthesizeInput): Promise<RagAnswer
       ...signalOpt,
     });
     const parsed = parseCitations(raw, entries.length);
-    if (parsed.text) {
+    // A synthesis in another script than asked, or a loop, falls through to the extractive one.
+    if (parsed.text && !checkAnswerText(parsed.text, lang)) {
       return {
         answer: parsed.text,
         context,
