@@ -3,6 +3,8 @@
  * lines, and `oneShotOptions` hands them to the pipeline. To add an option, add its line to `addGraphOptions`,
  * its field to `GraphCliOptions` and its use to `oneShotOptions`.
  */
+import { existsSync } from "node:fs";
+import { resolve } from "node:path";
 import { type Command, InvalidArgumentError } from "commander";
 import type { OneShotOptions } from "../tasks/graphGeneration/oneShot.js";
 import { UsageError } from "./errors.js";
@@ -15,6 +17,7 @@ export interface GraphCliOptions {
   max?: number;
   language?: string;
   json?: boolean;
+  llmModel?: string;
 }
 
 function clusterCount(value: string): number {
@@ -37,7 +40,12 @@ export function addGraphOptions(cmd: Command): Command {
     .option("--min <n>", "fewest clusters when choosing (default 3)", clusterCount)
     .option("--max <n>", "most clusters when choosing (default 15)", clusterCount)
     .option("--language <xx>", "language of names and summary, e.g. en, ko (default: the items' own)")
-    .option("--json", "JSON lines on stderr and one JSON summary on stdout, even on a terminal");
+    .option("--json", "JSON lines on stderr and one JSON summary on stdout, even on a terminal")
+    .option(
+      "--llm-model <file.gguf>",
+      "name clusters and write the summary with this local GGUF model, run in-process " +
+        "(the same as MACRO_LLM_PROVIDER=llama-cpp MACRO_LLM_MODEL=<file.gguf>)",
+    );
 }
 
 /** The command line's choices as the one-shot pipeline takes them. */
@@ -51,10 +59,13 @@ export function oneShotOptions(
 > {
   if (o.min !== undefined && o.max !== undefined && o.min > o.max)
     throw new UsageError(`--min ${o.min} is more than --max ${o.max}`, "give --min no larger than --max");
+  if (o.llmModel !== undefined && !existsSync(o.llmModel))
+    throw new UsageError(`--llm-model ${o.llmModel}: no such file`, "give the path of a .gguf model file");
   return {
     input,
     outDir: o.out,
-    env,
+    // The option wins over the environment: it is the more explicit choice, made for this run.
+    env: o.llmModel ? { ...env, MACRO_LLM_PROVIDER: "llama-cpp", MACRO_LLM_MODEL: resolve(o.llmModel) } : env,
     ...(o.clusters !== undefined ? { numClusters: o.clusters } : {}),
     ...(o.min !== undefined ? { minClusters: o.min } : {}),
     ...(o.max !== undefined ? { maxClusters: o.max } : {}),

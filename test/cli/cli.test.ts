@@ -153,6 +153,7 @@ const COMMANDS: Record<string, RegExp[]> = {
     /--max <n>/,
     /--language <xx>/,
     /--json/,
+    /--llm-model <file\.gguf>/,
     /MACRO_LLM_PROVIDER/,
   ],
   view: [/<graph\.json>/, /--out <file\.html>/, /Environment variables: none/],
@@ -212,6 +213,17 @@ test("an error is one line saying what to do, non-zero, no stack; --debug adds t
   const range = cli(["graph", bundle, "--out", join(work, "err"), "--min", "9", "--max", "4"]);
   assert.equal(range.status, 2);
   assert.match(range.stderr, /^graphnode-worker graph: --min 9 is more than --max 4 \(.*\)\n$/);
+
+  const model = cli([
+    "graph",
+    bundle,
+    "--out",
+    join(work, "err"),
+    "--llm-model",
+    join(work, "no-model.gguf"),
+  ]);
+  assert.equal(model.status, 2);
+  assert.match(model.stderr, /^graphnode-worker graph: --llm-model .*no-model\.gguf: no such file \(.*\)\n$/);
 
   const unknown = cli(["grpah"]);
   assert.equal(unknown.status, 2);
