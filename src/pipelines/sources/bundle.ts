@@ -27,8 +27,8 @@ export interface BundleOptions extends LoadOptions {
    */
   mimeTypes?: ReadonlyMap<string, string> | Readonly<Record<string, string>>;
   /**
-   * Emit Notion pages (default true). The backend cannot resolve Notion ids yet (contract §7.1), so the
-   * handler may turn them off.
+   * Emit Notion pages (default true). Backends older than develop e526010 cannot resolve Notion ids
+   * (contract §7.1): INCLUDE_NOTION_NODES=false turns them off for those.
    */
   includeNotion?: boolean;
 }

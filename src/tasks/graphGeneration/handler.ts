@@ -23,7 +23,7 @@ import type { ResultPayload, TaskHandler } from "../types.js";
 import { isLastReceive, retryVectorWork } from "../vectorWork.js";
 import { generateGraph } from "./generate.js";
 import { indexMacroNodes, macroCollectionName } from "./indexNodes.js";
-import { loadGraphInputs } from "./inputs.js";
+import { loadGraphInputs, notionPagesWanted } from "./inputs.js";
 
 export function resultPrefix(userId: string, taskId: string): string {
   return `results/macro/${userId}/${taskId}`;
@@ -47,7 +47,7 @@ export function graphGenerationHandler(): TaskHandler {
           defaultBucket: payloadBucket,
           dir,
           signal: ctx.signal,
-          includeNotion: config.env.INCLUDE_NOTION_NODES === "true",
+          includeNotion: notionPagesWanted(config.env),
           cpu: ctx.services.cpu,
         });
         const { items } = inputs;

@@ -24,8 +24,18 @@ import type { CpuPool } from "../../runtime/cpuPool.js";
 export interface LoadedInputs {
   items: SourceItem[];
   warnings: string[];
-  /** Notion pages left out because the backend cannot resolve their ids yet (contract §3.2 step 4, §7.1). */
+  /** Notion pages left out on purpose (INCLUDE_NOTION_NODES=false, for backends that cannot resolve them). */
   skippedNotion: number;
+}
+
+/**
+ * Whether Notion pages become nodes: yes unless INCLUDE_NOTION_NODES=false. The backend's `develop` branch
+ * (e526010 on) resolves Notion page ids and its e2e test counts them among the expected nodes; its `main`
+ * (6cee487 and older) cannot resolve them and fails the whole graph on one, so workers serving such a
+ * backend set INCLUDE_NOTION_NODES=false (contract §7.1).
+ */
+export function notionPagesWanted(env: Readonly<Record<string, string | undefined>>): boolean {
+  return env.INCLUDE_NOTION_NODES?.trim().toLowerCase() !== "false";
 }
 
 /** Largest single input object the worker downloads (a 300 MB input.json is expected to work). */
