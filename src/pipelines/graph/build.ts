@@ -19,6 +19,7 @@ import {
 import { type GraphStage, subStepProgress } from "../progress.js";
 import type { SourceItem, SourceText } from "../sources/types.js";
 import { tokenize } from "../text/tokenize.js";
+import { collectGarbageNow } from "./threadMemory.js";
 import { TokenCorpus } from "./tokenCorpus.js";
 
 export interface MacroBuildInput {
@@ -33,8 +34,8 @@ export interface MacroBuildInput {
   edgeFloor?: number;
   /**
    * The items are this job's own copy (a structured clone on a pool thread): each item's texts are let go
-   * once tokenised, so the thread never holds every text and every token at once. Leave unset when the
-   * caller still needs the texts.
+   * once tokenised, so the thread never holds every text and every token at once, and the thread's garbage
+   * is collected once the build is done. Leave unset when the caller still needs the texts.
    */
   releaseItemTexts?: boolean;
 }
@@ -125,6 +126,16 @@ export function itemText(item: Pick<SourceItem, "title" | "texts">): string {
 }
 
 export function buildMacroGraph(input: MacroBuildInput, io: BuildIO): MacroBuildOutput {
+  const out = buildGraphParts(input, io);
+  if (input.releaseItemTexts) {
+    // This thread's own copy of the input (see releaseItemTexts): its garbage is let go before the main
+    // thread's part begins (threadMemory.ts).
+    collectGarbageNow();
+  }
+  return out;
+}
+
+function buildGraphParts(input: MacroBuildInput, io: BuildIO): MacroBuildOutput {
   const timings: Record<string, number> = {};
   const time = <T>(name: string, f: () => T): T => {
     const t0 = performance.now();

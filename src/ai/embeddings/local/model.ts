@@ -26,10 +26,15 @@ export function termSequence(tokens: readonly Token[]): TermSequence {
   return { terms, joined };
 }
 
-const TYPE_CACHE_LIMIT = 200_000;
+/**
+ * Bytes of cached word-type projections (dimension float32s each). A cache, so its size changes speed, never
+ * a vector; 200,000 entries of 256 dimensions were 200 MB held by the fit of a large corpus.
+ */
+const TYPE_CACHE_BYTES = 48 * 1024 * 1024;
 
 export class LocalModel {
   private readonly typeProjection = new Map<string, Float32Array>();
+  private readonly typeCacheLimit: number;
 
   constructor(
     readonly space: FeatureSpace,
@@ -40,6 +45,7 @@ export class LocalModel {
     if (projection.length !== (space.wordCount + space.gramCount) * dimension) {
       throw new Error("local model: projection size does not match the vocabulary");
     }
+    this.typeCacheLimit = Math.max(1000, Math.floor(TYPE_CACHE_BYTES / (4 * Math.max(1, dimension))));
   }
 
   /** Σ_g ĝ_w[g] · V[g] for one word type, rounded to float32 (cached). */
@@ -51,7 +57,7 @@ export class LocalModel {
     const acc = new Float64Array(dim);
     gatherRowsF32(acc, ids, weights, ids.length, this.projection, this.space.wordCount, dim);
     const out = Float32Array.from(acc);
-    if (this.typeProjection.size >= TYPE_CACHE_LIMIT) this.typeProjection.clear();
+    if (this.typeProjection.size >= this.typeCacheLimit) this.typeProjection.clear();
     this.typeProjection.set(term, out);
     return out;
   }
