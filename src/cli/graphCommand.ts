@@ -46,6 +46,8 @@ export async function runGraphCommand(input: string, o: GraphCliOptions, signal:
     process.stdout.write(o.json ? graphSummaryJson(summary) : formatGraphSummary(summary));
   } catch (err) {
     view.abandon();
+    // Ctrl-C reaches the stages as a cancelled task; for the person it is simply "interrupted" (exit 130).
+    if (signal.aborted) throw Object.assign(new Error("interrupted", { cause: err }), { name: "AbortError" });
     throw err;
   } finally {
     await cpu.close();

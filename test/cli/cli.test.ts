@@ -4,10 +4,11 @@
  * --json, --help for every command, --version, and errors as one line (a stack only with --debug).
  */
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createInterface } from "node:readline";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { GRAPH_STAGES } from "../../src/pipelines/progress.js";
@@ -238,4 +239,27 @@ test("an error on a terminal: the bars stop and the error is one line", {
   assert.equal(run.status, 1, shown);
   assert.match(shown, /graphnode-worker graph: .*nothing-here.*\(check the path\)/);
   assert.ok(!shown.includes("    at "), "no stack trace");
+});
+
+const devSet = join(root, "..", "shared", "datasets", "debian-dev");
+
+test("Ctrl-C: the run stops and says interrupted, exit 130", {
+  skip: !existsSync(join(devSet, "input.json")) && "the debian-dev data set is not beside the repository",
+}, async () => {
+  // 665 items: interrupted once the first stage has started (its first progress line), long before the end.
+  const child = spawn(process.execPath, [...cliArgv(), "graph", devSet, "--out", join(work, "interrupted")], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  const lines: string[] = [];
+  const closed = new Promise<number | null>((resolve) => child.once("close", resolve));
+  for await (const line of createInterface({ input: child.stderr })) {
+    lines.push(line);
+    if (lines.length === 1) child.kill("SIGINT");
+  }
+  assert.equal(await closed, 130, lines.join("\n"));
+  assert.equal(lines.at(-1), "graphnode-worker graph: interrupted");
+  assert.ok(
+    lines.slice(0, -1).every((l) => l.startsWith("{")),
+    "progress lines, then the one line",
+  );
 });
