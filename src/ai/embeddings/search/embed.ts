@@ -27,18 +27,13 @@ export async function searchEmbedder(settings: SearchModelSettings) {
 export async function embedForSearch(
   settings: SearchModelSettings,
   texts: string[],
-  onBatch?: (done: number, total: number) => void,
 ): Promise<SearchEmbedOutput> {
   const embedder = await searchEmbedder(settings);
   const d = embedder.dimension;
   const vectors = new Float32Array(texts.length * d);
-  // Slices of texts so progress can be told; each slice is still sorted and batched by length inside.
-  const slice = 256;
-  for (let start = 0; start < texts.length; start += slice) {
-    const part = await embedder.embed(texts.slice(start, start + slice));
-    for (let i = 0; i < part.length; i++) vectors.set(part[i]!, (start + i) * d);
-    onBatch?.(Math.min(texts.length, start + slice), texts.length);
-  }
+  // One call: the texts are sorted by token length across the whole job before batching.
+  const rows = await embedder.embed(texts);
+  for (let i = 0; i < rows.length; i++) vectors.set(rows[i]!, i * d);
   return {
     model: settings.model,
     dimension: d,
