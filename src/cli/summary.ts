@@ -65,7 +65,7 @@ export function formatGraphSummary(s: GraphRunSummary): string {
   if (s.skippedNotion > 0)
     lines.push(`  ${plural(s.skippedNotion, "Notion page")} left out (INCLUDE_NOTION_NODES=false).`);
   if (s.warnings.length > 0) {
-    lines.push(`  ${plural(s.warnings.length, "item")} skipped or read only in part:`);
+    lines.push(`  ${plural(s.warnings.length, "warning")} (what was skipped or changed, and why):`);
     for (const w of s.warnings.slice(0, MAX_WARNINGS_SHOWN)) lines.push(`    - ${w}`);
     const rest = s.warnings.length - MAX_WARNINGS_SHOWN;
     if (rest > 0) lines.push(`    … and ${count(rest)} more (--json lists them all)`);

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
@@ -84,6 +84,52 @@ test("on a terminal: a bar per stage with counts, then a summary with the cluste
   assert.ok(shown.includes(`Graph: ${html}`));
   assert.match(shown, /open it in a browser: (xdg-open|open) /);
   assert.ok(!shown.includes("    at "), "no stack trace");
+});
+
+/** A ChatGPT export of `count` conversations on three topics; `badByte` puts an invalid UTF-8 byte in one. */
+function chatgptExport(path: string, count: number, badByte: boolean): string {
+  const topics = [
+    "sourdough bread flour starter oven",
+    "marathon running shoes recovery",
+    "kubernetes pods upgrade",
+  ];
+  const conversations = Array.from({ length: count }, (_, i) => {
+    const text = `${topics[i % topics.length]} note ${i}${badByte && i === 4 ? " BAD_BYTE" : ""}`;
+    const message = (id: string, role: string, body: string) => ({
+      id,
+      author: { role },
+      content: { content_type: "text", parts: [body] },
+      create_time: 1_700_000_000 + i,
+    });
+    return {
+      id: `conv-${i}`,
+      title: `Conversation ${i}`,
+      create_time: 1_700_000_000 + i,
+      current_node: "m2",
+      mapping: {
+        m1: { id: "m1", parent: null, children: ["m2"], message: message("m1", "user", text) },
+        m2: { id: "m2", parent: "m1", children: [], message: message("m2", "assistant", `About ${text}`) },
+      },
+    };
+  });
+  const bytes = Buffer.from(JSON.stringify(conversations));
+  const at = bytes.indexOf("BAD_BYTE");
+  if (at >= 0) bytes[at] = 0xff; // a byte that never occurs in UTF-8
+  writeFileSync(path, bytes);
+  return path;
+}
+
+test("on a terminal, a ChatGPT export with a damaged byte: the summary says what was changed and why", {
+  skip: !hasScript && "util-linux script is not installed",
+}, () => {
+  const input = chatgptExport(join(work, "conversations.json"), 12, true);
+  const out = join(work, "tty-warn");
+  const run = cliOnTerminal(["graph", input, "--out", out]);
+  const shown = visible(run.stdout);
+  assert.equal(run.status, 0, shown);
+  assert.match(shown, /Read 12 items from .*conversations\.json/);
+  assert.match(shown, /1 warning \(what was skipped or changed, and why\):\n\s+- .*invalid UTF-8/);
+  for (const name of clusterNames(out)) assert.ok(shown.includes(name), `cluster "${name}" is listed`);
 });
 
 test("stderr not a terminal: forward-only JSON progress lines on stderr, the summary on stdout", () => {

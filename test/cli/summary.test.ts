@@ -55,7 +55,7 @@ test("the summary says what was skipped and why, a few lines of it, and counts N
   assert.match(text, /2 Notion pages left out \(INCLUDE_NOTION_NODES=false\)/);
   assert.match(
     text,
-    /8 items skipped or read only in part:\n {4}- conversation 0: skipped \(no messages\)\n/,
+    /8 warnings \(what was skipped or changed, and why\):\n {4}- conversation 0: skipped \(no messages\)\n/,
   );
   assert.ok(text.includes("- conversation 4:") && !text.includes("- conversation 5:"));
   assert.match(text, /… and 3 more \(--json lists them all\)/);
