@@ -94,12 +94,22 @@ export function graphGenerationHandler(): TaskHandler {
           search.status === "ready"
             ? {
                 ...features,
-                embeddings: search.computed.vectors.map((v) => Array.from(v)),
+                // Six decimals, as assemble.ts rounds the topic vectors: cosine exact to ~1e-6, half the file.
+                embeddings: search.computed.vectors.map((v) =>
+                  Array.from(v, (x) => Math.round(x * 1e6) / 1e6),
+                ),
                 metadata: {
                   ...features.metadata,
+                  // What `embeddings` are; the topic space's vectors (graph.json's) are described beside it.
+                  embedding: {
+                    provider: "transformers",
+                    model: search.prepared.info.model,
+                    dimension: search.prepared.info.dimension,
+                    dtype: search.prepared.info.dtype,
+                    max_seq_length: search.prepared.info.maxTokens,
+                  },
+                  topic_embedding: features.metadata?.embedding,
                   embedding_model: search.prepared.info.model,
-                  embedding_dimension: search.prepared.info.dimension,
-                  max_seq_length: search.prepared.info.maxTokens,
                 },
               }
             : features;
