@@ -61,6 +61,17 @@ function nameErrors(cmd: Command): void {
   });
 }
 
+const EXAMPLES: readonly (readonly [string, string])[] = [
+  ["graphnode-worker graph conversations.json --out my-graph", "a graph of a ChatGPT export"],
+  ["graphnode-worker graph ~/notes --out notes-graph --json", "the same for a notes folder, for scripts"],
+  ["graphnode-worker graph --help", "every option of a command"],
+];
+
+function examplesHelp(): string {
+  const width = EXAMPLES.reduce((w, [example]) => Math.max(w, example.length), 0);
+  return `\nExamples:\n${EXAMPLES.map(([example, what]) => `  ${example.padEnd(width)}  ${what}`).join("\n")}\n`;
+}
+
 /** SIGINT/SIGTERM abort the run (bars stop, "interrupted", exit 130); a second one exits at once. */
 function abortOnSignals(): AbortSignal {
   const abort = new AbortController();
@@ -87,17 +98,27 @@ async function commandWorker(): Promise<void> {
 
 async function commandRun(file: string, options: { storage: string }, io: CliIo): Promise<void> {
   const { runEnvelopeLocally } = await import("../runtime/localRun.js");
-  const body = await readFile(file, "utf8");
+  const body = await readFile(file, "utf8").catch((err: NodeJS.ErrnoException) => {
+    // "ENOENT: no such file or directory, open 'x'" says it twice and in system words.
+    throw Object.assign(
+      new Error(`cannot read ${file}: ${err.code === "ENOENT" ? "no such file" : err.message}`),
+      {
+        code: err.code,
+      },
+    );
+  });
   const config = loadConfig(process.env);
   const log = createLogger({ level: config.logLevel === "info" ? "warn" : config.logLevel });
+  const signal = abortOnSignals();
   const { outcome, result } = await runEnvelopeLocally({
     body,
     storageDir: options.storage,
     config,
     log,
-    signal: abortOnSignals(),
+    signal,
     onProgress: (env) => io.stderr(`${JSON.stringify(env)}\n`),
   });
+  if (!result && signal.aborted) throw Object.assign(new Error("interrupted"), { name: "AbortError" });
   if (!result) throw new Error(`no result (${outcome.kind})`);
   io.stdout(`${JSON.stringify(result)}\n`);
   process.exitCode = result.payload.status === "COMPLETED" ? 0 : EXIT_FAILED;
@@ -109,16 +130,19 @@ export function createProgram(io: CliIo = processIo): Command {
     .version(packageVersion(), "-V, --version", "print the version")
     .option("--debug", "show stack traces with errors")
     .helpOption("-h, --help", "show help (also: graphnode-worker <command> --help)")
-    .addHelpCommand("help [command]", "show help for a command");
+    .addHelpCommand("help [command]", "show help for a command")
+    .addHelpText("after", examplesHelp());
 
   program
     .command("worker")
+    .summary("run the SQS task loop")
     .description("run the SQS task loop: configuration comes from the environment")
     .addHelpText("after", environmentHelp("worker"))
     .action(commandWorker);
 
   program
     .command("run")
+    .summary("run one request envelope locally, as the worker would")
     .description(
       "run one request envelope locally through the same dispatcher and handlers as the worker; the result " +
         "envelope is the last line of stdout, progress goes to stderr as JSON lines, exit 1 on FAILED",
@@ -134,6 +158,7 @@ export function createProgram(io: CliIo = processIo): Command {
   addGraphOptions(
     program
       .command("graph")
+      .summary("build a knowledge graph from an export, locally, with graph.html to look at it")
       .description(
         "build a knowledge graph from an export, locally: graph.json, features.json, summary.json, " +
           "embedder.json and graph.html (an offline viewer). Reads ChatGPT exports (conversations.json), " +
@@ -149,6 +174,7 @@ export function createProgram(io: CliIo = processIo): Command {
 
   program
     .command("view")
+    .summary("write an offline HTML viewer of a graph.json")
     .description("write a self-contained offline HTML viewer of a graph.json and print its path")
     .argument("<graph.json>", "a graph.json (from graph, run or the worker)")
     .option("-o, --out <file.html>", "where to write it (default: graph.html next to the graph.json)")
@@ -160,6 +186,7 @@ export function createProgram(io: CliIo = processIo): Command {
 
   program
     .command("schemas")
+    .summary("write the wire contract as JSON Schema files")
     .description("write the wire contract (envelopes, payloads, result files) as JSON Schema files")
     .argument("<dir>", "output folder")
     .addHelpText("after", environmentHelp("schemas"))
