@@ -269,6 +269,17 @@ describe("item 6: plain-text notes in the encodings users have", () => {
   test("the short Latin-1 line of the report", () => {
     assert.equal(decodeText(Buffer.from("Grüße aus München", "latin1")), "Grüße aus München");
   });
+  test("a few words, too few for the detector's statistics", () => {
+    const short: [string, string][] = [
+      ["vsiz5w==", "안녕"], // CP949
+      ["grGC8YLJgr+CzQ==", "こんにちは"], // Shift_JIS
+      ["UmVhY3SCzGhvb2tzgsWKx5ed", "Reactのhooksで管理"], // Shift_JIS
+      ["xOO6w8rAvec=", "你好世界"], // GBK
+    ];
+    for (const [base64, text] of short) assert.equal(decodeText(Buffer.from(base64, "base64")), text);
+    for (const text of ["Grüße", "Müller", "Ça va très bien, merci. À bientôt!", "Crème brûlée"])
+      assert.equal(decodeText(Buffer.from(text, "latin1")), text);
+  });
   test("UTF-8 without and with a BOM", () => {
     const text = "Grüße aus München, 안녕하세요, こんにちは";
     assert.equal(decodeText(Buffer.from(text)), text);
