@@ -285,8 +285,9 @@ export type AddedSearch =
 /**
  * ADD_NODE's part: the new and changed items (those that got a topic record, with that record's metadata)
  * embedded with the search model, unchanged ones reused by hash, and upserted into the search collection.
- * An unloadable model is `skipped` (ADD_NODE still completes: its result does not depend on the search index);
- * vector-store failures are thrown, for ADD_NODE's own policy (retried, then FAILED on the last receive).
+ * An unloadable model, or a vector-store failure no retry mends, is `skipped` (ADD_NODE still completes: its
+ * result does not depend on the search index); transient vector-store failures are thrown, for ADD_NODE's own
+ * policy (retried, then FAILED on the last receive).
  */
 export async function indexAddedNodes(
   ctx: TaskContext,
@@ -297,14 +298,30 @@ export async function indexAddedNodes(
   const prepared = await prepareSearch(ctx);
   if (prepared.status === "off") return prepared;
   if (prepared.status === "unavailable") return { status: "skipped", note: prepared.note };
-  const computed = await searchVectors(ctx, prepared, userId, entries);
-  const records: VectorRecord[] = entries.map((e, i) => ({
-    id: searchRecordId(userId, e.item.origId),
-    embedding: computed.vectors[i]!,
-    metadata: { ...e.metadata, content_hash: computed.hashes[i]!, embedding_model: prepared.info.model },
-  }));
-  await retryVectorWork(ctx, "indexing the new nodes for search", () =>
-    writeSearchRecords(computed.collection, userId, records, { replaceUser: false, storedIds: null }),
-  );
-  return { status: "indexed", indexed: records.length, embedded: computed.embedded, reused: computed.reused };
+  try {
+    const computed = await searchVectors(ctx, prepared, userId, entries);
+    const records: VectorRecord[] = entries.map((e, i) => ({
+      id: searchRecordId(userId, e.item.origId),
+      embedding: computed.vectors[i]!,
+      metadata: { ...e.metadata, content_hash: computed.hashes[i]!, embedding_model: prepared.info.model },
+    }));
+    await retryVectorWork(ctx, "indexing the new nodes for search", () =>
+      writeSearchRecords(computed.collection, userId, records, { replaceUser: false, storedIds: null }),
+    );
+    return {
+      status: "indexed",
+      indexed: records.length,
+      embedded: computed.embedded,
+      reused: computed.reused,
+    };
+  } catch (err) {
+    // A failure no retry mends (e.g. the collection holds another model's vectors: a configuration to fix)
+    // would fail every ADD_NODE of every user, though its result does not depend on the search index: it is
+    // logged and counted instead. Transient failures go to ADD_NODE's own policy (redelivery, then FAILED).
+    if (ctx.signal.aborted || classifyError(err).kind === "transient") throw err;
+    const c = classifyError(err);
+    searchIndexSkipped.inc({ type: ctx.taskType, reason: "vector_store" });
+    ctx.log.warn({ code: c.code }, "search index skipped for the added nodes");
+    return { status: "skipped", note: `search index skipped: ${c.message}` };
+  }
 }

@@ -74,6 +74,7 @@ let worker: { stop(): Promise<void> } | undefined;
 let request: string;
 let result: string;
 const searchCollection = `search_test_${Date.now()}`;
+const macroCollection = `macro_search_test_${Date.now()}`;
 const userId = "5a2e3d4c-2b3c-4d5e-9f0a-1b2c3d4e5f60";
 const otherUser = "6b3f4e5d-3c4d-4e5f-8a1b-2c3d4e5f6a71";
 
@@ -90,7 +91,7 @@ before(async () => {
       { request, result },
       {
         CHROMA_URL: chroma.url,
-        MACRO_CHROMA_COLLECTION: `macro_search_test_${Date.now()}`,
+        MACRO_CHROMA_COLLECTION: macroCollection,
         SEARCH_EMBEDDING_MODEL: modelDir,
         SEARCH_CHROMA_COLLECTION: searchCollection,
       },
@@ -403,5 +404,77 @@ test("the model cannot be loaded: the graph is still COMPLETED, without features
     );
   } finally {
     await missingWorker.stop();
+  }
+});
+
+test("a search collection of another model: GRAPH_GENERATION is delivered without featuresS3Key and ADD_NODE completes, both counted", {
+  skip,
+}, async () => {
+  const mismatched = `search_other_model_${Date.now()}`;
+  await createChromaVectorStore({ url: chroma.url }).collection(mismatched, {
+    model: "some-other-model",
+    dimension: 384,
+  });
+  const req = await env.createQueue("req-mismatch");
+  const res = await env.createQueue("res-mismatch");
+  const config = loadConfig(
+    workerEnv(
+      env,
+      { request: req, result: res },
+      {
+        CHROMA_URL: chroma.url,
+        MACRO_CHROMA_COLLECTION: macroCollection,
+        SEARCH_EMBEDDING_MODEL: modelDir!,
+        SEARCH_CHROMA_COLLECTION: mismatched,
+      },
+    ),
+    { requireQueues: true },
+  );
+  const mismatchWorker = await startWorker(config, createLogger({ level: "silent" }));
+  try {
+    const graphBefore = await counter(searchIndexSkipped, {
+      type: "GRAPH_GENERATION_REQUEST",
+      reason: "vector_store",
+    });
+    const g = await generate(
+      otherUser,
+      `task_${otherUser}_01J000000000000000MISMATCH`,
+      { conversations: slice.conversations.slice(0, 3), notes: [] },
+      { request: req, result: res },
+    );
+    assert.equal(g.status, "COMPLETED", JSON.stringify(g));
+    assert.equal(g.featuresS3Key, undefined, "not this model's collection: nothing offered to the backend");
+    assert.match(String(g.error), /search index skipped: .*some-other-model/);
+    assert.equal(
+      await counter(searchIndexSkipped, { type: "GRAPH_GENERATION_REQUEST", reason: "vector_store" }),
+      graphBefore + 1,
+    );
+
+    const addBefore = await counter(searchIndexSkipped, { type: "ADD_NODE_REQUEST", reason: "vector_store" });
+    const addTask = `task_${otherUser}_01J00000000000000ADDMISMATCH`;
+    await storage.putJson(env.bucket, `add-node/${addTask}/batch.json`, {
+      userId: otherUser,
+      existingClusters: [],
+      conversations: [
+        backendConversation("conv-mismatch-add", "Mail filters", [
+          { role: "user", text: "How do I sort incoming mail into folders with procmail rules?" },
+        ]),
+      ],
+      notes: [],
+      files: [],
+    });
+    const added = await send(
+      "ADD_NODE_REQUEST",
+      addTask,
+      { userId: otherUser, s3Key: `add-node/${addTask}/`, bucket: env.bucket },
+      { request: req, result: res },
+    );
+    assert.equal(added.status, "COMPLETED", JSON.stringify(added));
+    assert.equal(
+      await counter(searchIndexSkipped, { type: "ADD_NODE_REQUEST", reason: "vector_store" }),
+      addBefore + 1,
+    );
+  } finally {
+    await mismatchWorker.stop();
   }
 });
