@@ -40,14 +40,15 @@ after(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-test("item 2: a bundle file with a backslash in its key is read, saved under a sanitised name, and becomes its node", async () => {
+test("items 2 and 3: a file with a backslash in its key is read under a sanitised name, a chat without id is skipped; neither fails the graph", async () => {
   const prefix = "graph-generation/task_u1_backslash/";
   const s3 = new S3Client({ region, endpoint: env.s3Endpoint, credentials, forcePathStyle: true });
   const put = (key: string, body: string) =>
     s3.send(new PutObjectCommand({ Bucket: env.bucket, Key: key, Body: body, ContentType: "text/plain" }));
+  const noId = backendConversation("", "Empty id", [{ role: "user", text: "lost" }]);
   await put(
     `${prefix}input.json`,
-    JSON.stringify([backendConversation("c1", "Chat", [{ role: "user", text: "hello world" }])]),
+    JSON.stringify([noId, backendConversation("c1", "Chat", [{ role: "user", text: "hello world" }])]),
   );
   await put(`${prefix}files/01KBACKSLASH00000000000000_notes\\march.txt`, "Sourdough notes for March.");
   await put(`${prefix}files/01KPLAIN000000000000000000_plain.txt`, "A plain file.");
@@ -73,6 +74,12 @@ test("item 2: a bundle file with a backslash in its key is read, saved under a s
     inputs.warnings.some((w) => /sanitised name/.test(w)),
     inputs.warnings.join("; "),
   );
+  // Item 3 at the task's level: the conversation with an empty id is skipped and counted, the rest load.
+  assert.deepEqual(
+    inputs.items.filter((i) => i.kind === "conversation").map((i) => i.origId),
+    ["c1"],
+  );
+  assert.equal(inputs.skipped, 1);
 });
 
 function runner(handlers = createHandlerRegistry(), logLines: string[] = []) {

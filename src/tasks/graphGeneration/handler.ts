@@ -65,6 +65,7 @@ export function graphGenerationHandler(): TaskHandler {
           onProgress: (stage, done, total) => ctx.progress.report(stage, done, total),
           extraMetadata: {
             ...(inputs.skippedNotion ? { skipped_notion_pages: inputs.skippedNotion } : {}),
+            ...(inputs.skipped ? { skipped_input_items: inputs.skipped } : {}),
             ...(inputs.warnings.length ? { input_warnings: inputs.warnings.length } : {}),
           },
         });

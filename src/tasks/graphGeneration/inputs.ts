@@ -26,6 +26,8 @@ export interface LoadedInputs {
   warnings: string[];
   /** Notion pages left out on purpose (INCLUDE_NOTION_NODES=false, for backends that cannot resolve them). */
   skippedNotion: number;
+  /** Elements that could not become items (no id, not an object) and were skipped with a warning. */
+  skipped: number;
 }
 
 /**
@@ -183,5 +185,6 @@ export async function loadGraphInputs(opts: {
     items: loaded.items,
     warnings: [...warnings, ...loaded.warnings],
     skippedNotion: loaded.skippedNotion,
+    skipped: loaded.skipped,
   };
 }
