@@ -11,6 +11,7 @@
  *
  * One unusable element never rejects a whole export: it is skipped with a warning and counted (onSkip).
  */
+import { isUtf8 } from "node:buffer";
 import { closeSync, openSync, writeSync } from "node:fs";
 import { mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -199,7 +200,7 @@ export async function* iterateDetected(
       yield* iterateNotesFile(path, label, "note", options);
       return;
     case "chatgpt-conversation": {
-      const raw = await readJsonWhole(path);
+      const raw = await readJsonWhole(path, options.onWarning);
       const item = orSkip(() => conversationFromMapping(raw, { label, index: 0, requireId }), options);
       if (item) yield item;
       return;
@@ -371,10 +372,13 @@ function writeEntry(archive: ZipArchive, entry: string, local: string, zipName: 
   }
 }
 
-/** A single-conversation JSON object is small: parse it whole. */
-async function readJsonWhole(path: string): Promise<unknown> {
+/** A single-conversation JSON object is small: parse it whole (saying so when it is not all UTF-8). */
+async function readJsonWhole(path: string, onWarning?: (message: string) => void): Promise<unknown> {
+  const bytes = await readFile(path);
+  if (!isUtf8(bytes))
+    onWarning?.(`${basename(path)}: invalid UTF-8 bytes were replaced with U+FFFD (\ufffd)`);
   try {
-    return JSON.parse(await readFile(path, "utf8"));
+    return JSON.parse(bytes.toString("utf8"));
   } catch (err) {
     throw terminal("INVALID_INPUT", `${basename(path)}: invalid JSON (${(err as Error).message})`, err);
   }
