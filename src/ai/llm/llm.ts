@@ -125,7 +125,14 @@ type Attempt<T> =
 export function isLooping(text: string | undefined): boolean {
   if (!text) return false;
   const tail = text.slice(-400);
-  return /([\s\S]{2,80}?)\1{3,}\s*$/.test(tail) || /([\s\S]{8,80}?)\1{3,}/.test(tail);
+  if (/([\s\S]{2,80}?)\1{3,}\s*$/.test(tail) || /([\s\S]{8,80}?)\1{3,}/.test(tail)) return true;
+  // Near-repetition (entries that differ by a counter, a phrase cycling with small changes): few distinct
+  // 8-character pieces in the last 800 characters. Prose and a legitimately long JSON list keep most distinct.
+  const window = text.slice(-800);
+  if (window.length < 400) return false;
+  const pieces = new Set<string>();
+  for (let i = 0; i + 8 <= window.length; i++) pieces.add(window.slice(i, i + 8));
+  return pieces.size / (window.length - 7) < 0.3;
 }
 
 /** The token budget ran out before the answer ended (a loop, or an answer longer than asked for). */

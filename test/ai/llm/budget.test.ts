@@ -69,6 +69,31 @@ test("loops are told from long answers", () => {
   );
   assert.equal(isLooping('{"words":["word1","word2","word3","word4","word5"'), false);
   assert.equal(isLooping(undefined), false);
+  // What SmolLM2 wrote into a cluster name until its budget ran out (bench:llm).
+  assert.equal(isLooping(`{"clusters":[{"id":"cluster_1","name":"all-${"install-".repeat(120)}ins`), true);
+  // Entries that differ by a counter only.
+  const counted = Array.from({ length: 40 }, (_, i) => `{"id":"cluster_1","name":"Topic ${i}"}`).join(",");
+  assert.equal(isLooping(counted), true);
+  const prose = Array.from(
+    { length: 12 },
+    (_, i) =>
+      `Sentence ${i} talks about ${["apt", "dpkg", "systemd", "journald"][i % 4]} pinning, boot order and logs of unit ${i * 7}.`,
+  ).join(" ");
+  assert.equal(isLooping(prose), false);
+  const entries = [
+    "apt pinning",
+    "systemd units",
+    "kernel modules",
+    "network bridges",
+    "disk quotas",
+    "cron jobs",
+  ]
+    .map(
+      (n, i) =>
+        `{"id":"cluster_${i}","name":"${n}","description":"Questions about ${n} and how to configure them on a server.","key_themes":["${n}","configuration","troubleshooting"]}`,
+    )
+    .join(",");
+  assert.equal(isLooping(entries), false, "a long legitimate answer");
 });
 
 test("a call without its own budget gets one sized to its schema; a text call gets the text default", async () => {
