@@ -74,26 +74,28 @@ export interface BuildIO {
 }
 
 /**
- * Most characters of one text (a chat message, a note section, a page) that are read: a pasted 50 MB log
- * counts as its first 100,000 characters, plenty for its topic, and its cost stays that of a long message.
+ * Most characters of one chat message that are read: a pasted 50 MB log counts as its first 100,000
+ * characters, plenty for its topic, and its cost stays that of a long message. Other texts (a note's
+ * sections, a file's pages) have only the item cap, as files always had.
  */
 export const MAX_TEXT_CHARS = 100_000;
 /** Most characters of one item's texts that are read, over all of them (a user file's text cap, too). */
 export const MAX_ITEM_CHARS = 1_000_000;
 
 /**
- * Cuts an item's texts to the caps (each text to maxTextChars, all of them together to maxItemChars, the
- * title not counted) and says whether anything was cut. Returns the same array when nothing was.
+ * Cuts an item's texts to the caps (each chat message to maxTextChars, all texts together to maxItemChars,
+ * the title not counted) and says whether anything was cut. Returns the same array when nothing was.
  */
 export function cappedTexts(
   texts: readonly SourceText[],
   maxTextChars = MAX_TEXT_CHARS,
   maxItemChars = MAX_ITEM_CHARS,
 ): { texts: SourceText[]; truncated: boolean } {
+  const capOf = (t: SourceText) => (t.role === undefined ? maxItemChars : maxTextChars);
   let total = 0;
   let cut = false;
   for (const t of texts) {
-    if (t.text.length > maxTextChars || total + t.text.length > maxItemChars) {
+    if (t.text.length > capOf(t) || total + t.text.length > maxItemChars) {
       cut = true;
       break;
     }
@@ -103,7 +105,7 @@ export function cappedTexts(
   const out: SourceText[] = [];
   total = 0;
   for (const t of texts) {
-    let room = Math.min(maxTextChars, maxItemChars - total);
+    let room = Math.min(capOf(t), maxItemChars - total);
     if (room <= 0) break;
     // Never keep half of a surrogate pair.
     if (room < t.text.length && /[\ud800-\udbff]/.test(t.text[room - 1]!)) room--;

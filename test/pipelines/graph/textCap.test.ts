@@ -68,12 +68,17 @@ describe("text caps (one 50 MB message)", () => {
     );
     assert.ok(itemText({ title: "t", texts: many }).length <= MAX_ITEM_CHARS + 100);
 
+    // A note section or a file page is not a message: only the item cap applies to it.
+    const page = cappedTexts([{ text: "p".repeat(5 * MAX_TEXT_CHARS) }]);
+    assert.equal(page.truncated, false);
+    assert.equal(page.texts[0]!.text.length, 5 * MAX_TEXT_CHARS);
+
     const small = [{ text: "a short message" }, { text: "and its answer" }];
     const kept = cappedTexts(small);
     assert.equal(kept.truncated, false);
     assert.equal(kept.texts, small);
     // A surrogate pair at the cut is not split.
-    const emoji = cappedTexts([{ text: `${"z".repeat(MAX_TEXT_CHARS - 1)}😀tail` }]);
+    const emoji = cappedTexts([{ role: "assistant", text: `${"z".repeat(MAX_TEXT_CHARS - 1)}😀tail` }]);
     assert.equal(emoji.texts[0]!.text.length, MAX_TEXT_CHARS - 1);
   });
 
