@@ -64,6 +64,45 @@ async function modelDir(): Promise<string> {
   return ensureMiniLm((l) => process.stderr.write(`${l}\n`));
 }
 
+/**
+ * Both sides on the same chunks, alternately (ours, then Python's on the same 100 texts, and so on), so a load
+ * change on the shared machine hits both alike; the sums give the rates.
+ */
+async function interleave(
+  embedder: { embed(texts: string[]): Promise<unknown> },
+  texts: string[],
+  args: string[],
+) {
+  const { spawn } = await import("node:child_process");
+  const { createInterface } = await import("node:readline");
+  const child = spawn(process.env.PYTHON ?? "python3", [...args, "--serve"], {
+    stdio: ["pipe", "pipe", "inherit"],
+  });
+  child.on("error", () => {});
+  child.stdin.on("error", () => {});
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => String((await lines.next()).value ?? "");
+  if ((await next()) !== "ready") throw new Error("the Python side did not start");
+  let oursS = 0;
+  let theirsS = 0;
+  for (let start = 0; start < texts.length; start += 100) {
+    const chunk = texts.slice(start, start + 100);
+    const t = performance.now();
+    await embedder.embed(chunk);
+    oursS += (performance.now() - t) / 1000;
+    child.stdin.write(`${JSON.stringify(chunk)}\n`);
+    theirsS += Number(await next());
+  }
+  child.stdin.end();
+  const ours = texts.length / oursS;
+  const theirs = texts.length / theirsS;
+  return {
+    ours_items_per_s: +ours.toFixed(1),
+    python_items_per_s: +theirs.toFixed(1),
+    ratio: +(ours / theirs).toFixed(2),
+  };
+}
+
 async function main() {
   const count = arg("items", 5000);
   const batch = arg("batch", 32);
@@ -97,18 +136,29 @@ async function main() {
 
   const tmp = mkdtempSync(join(tmpdir(), "graphnode-bench-search-"));
   let python = "skipped";
+  let interleaved: { ours_items_per_s: number; python_items_per_s: number; ratio: number } | string =
+    "skipped";
   try {
     const file = join(tmp, "texts.json");
     writeFileSync(file, JSON.stringify(texts));
+    const script = join(root, "bench", "search_embed_python.py");
     const py = spawnSync(
       process.env.PYTHON ?? "python3",
-      [join(root, "bench", "search_embed_python.py"), file, dir, String(embedder.maxTokens), String(batch)],
+      [script, file, dir, String(embedder.maxTokens), String(batch)],
       { encoding: "utf8", maxBuffer: 64 * 1024 * 1024 },
     );
     python =
       py.status === 0
         ? py.stdout.trim()
         : `skipped (${(py.stderr || py.error?.message || "").trim().split("\n").pop()})`;
+    if (py.status === 0)
+      interleaved = await interleave(embedder, texts, [
+        script,
+        file,
+        dir,
+        String(embedder.maxTokens),
+        String(batch),
+      ]);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
   }
@@ -124,6 +174,7 @@ async function main() {
         batch,
         ours: { seconds: +oursS.toFixed(2), items_per_s: +ours.toFixed(1) },
         python_onnxruntime: python,
+        interleaved_chunks_of_100: interleaved,
         ...(pyRate ? { ratio: +(ours / Number(pyRate)).toFixed(2) } : {}),
         regeneration_1pct: {
           hash_all_s: +hashS.toFixed(3),

@@ -3,7 +3,7 @@
 sentence-transformers' encode() recipe (sort by length, batches, pad per batch, truncation to max_seq_length,
 attention-mask mean pooling, L2) on onnxruntime + HF tokenizers. Not sentence-transformers itself (it needs
 torch, not installable here). Prints one line: items_per_s=<n> seconds=<s>.
-Usage: python3 bench/search_embed_python.py texts.json model_dir max_tokens batch
+Usage: python3 bench/search_embed_python.py texts.json model_dir max_tokens batch [--serve]
 """
 import json
 import os
@@ -43,6 +43,18 @@ def main():
         return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
 
     run(texts[:batch])  # warm-up
+    if len(sys.argv) > 5 and sys.argv[5] == "--serve":
+        # Interleaved mode: one JSON line of texts in, the seconds it took out, so both sides of the bench see
+        # the same machine load (a shared, busy machine makes back-to-back runs incomparable).
+        print("ready", flush=True)
+        for line in sys.stdin:
+            chunk = json.loads(line)
+            t = time.perf_counter()
+            order = sorted(range(len(chunk)), key=lambda i: -len(chunk[i]))
+            for s in range(0, len(order), batch):
+                run([chunk[i] for i in order[s : s + batch]])
+            print(f"{time.perf_counter() - t:.4f}", flush=True)
+        return
     t0 = time.perf_counter()
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))  # sentence-transformers sorts by length
     for s in range(0, len(order), batch):
