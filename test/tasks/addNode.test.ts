@@ -10,16 +10,14 @@ import { graphOutputSchema } from "../../src/contract/files/graph.js";
 import { createChromaVectorStore } from "../../src/infra/chroma.js";
 import { createS3Storage } from "../../src/infra/s3Storage.js";
 import type { ObjectStorage } from "../../src/infra/storage.js";
-import { createCpuPool } from "../../src/runtime/cpuPool.js";
 import { createLogger } from "../../src/runtime/logger.js";
-import { createMemoryResultRecords } from "../../src/runtime/resultRecords.js";
-import { type TaskOutcome, TaskRunner } from "../../src/runtime/taskRunner.js";
+import type { TaskOutcome } from "../../src/runtime/taskRunner.js";
 import { startWorker } from "../../src/runtime/worker.js";
-import { createHandlerRegistry } from "../../src/tasks/registry.js";
 import { backendConversation, backendNote, makePdf } from "../pipelines/sources/fixtures.js";
 import { getTestChroma } from "../support/chroma.js";
 import { type FaultRule, startFaultInjectingProxy } from "../support/faultProxy.js";
 import { credentials, type QueueEnv, region, startQueueEnv, workerEnv } from "../support/queueEnv.js";
+import { runnerByHand } from "../support/receiveByHand.js";
 
 let env: QueueEnv;
 let chroma: { url: string; stop(): Promise<void> };
@@ -305,24 +303,12 @@ async function runnerBehindFaults(rules: FaultRule[]) {
     ),
     { requireQueues: true },
   );
-  const cpu = createCpuPool({ threads: 1 });
-  const store = createChromaVectorStore({ url: proxy.url });
-  const runner = new TaskRunner({
-    handlers: createHandlerRegistry(),
-    services: { storage, payloadBucket: env.bucket, vectors: async () => store, cpu, config: faulty },
-    records: createMemoryResultRecords(),
-    log: createLogger({ level: "silent" }),
-    maxReceiveCount: 3,
-    retryBaseDelaySeconds: 1,
-    retryMaxDelaySeconds: 2,
-    progressMinIntervalMs: 0,
-  });
+  const runner = runnerByHand({ config: faulty, storage, payloadBucket: env.bucket });
   return {
     proxy,
-    receive: (body: string, receiveCount: number) =>
-      runner.run(body, { receiveCount, signal: new AbortController().signal }),
+    receive: runner.receive,
     close: async () => {
-      await cpu.close();
+      await runner.close();
       await proxy.close();
     },
   };

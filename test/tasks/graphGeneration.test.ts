@@ -8,12 +8,8 @@ import { loadConfig } from "../../src/config.js";
 import { graphOutputSchema } from "../../src/contract/files/graph.js";
 import { createChromaVectorStore } from "../../src/infra/chroma.js";
 import { createS3Storage } from "../../src/infra/s3Storage.js";
-import { createCpuPool } from "../../src/runtime/cpuPool.js";
 import { createLogger } from "../../src/runtime/logger.js";
-import { createMemoryResultRecords } from "../../src/runtime/resultRecords.js";
-import { TaskRunner } from "../../src/runtime/taskRunner.js";
-import { lazyVectorStore, startWorker } from "../../src/runtime/worker.js";
-import { createHandlerRegistry } from "../../src/tasks/registry.js";
+import { startWorker } from "../../src/runtime/worker.js";
 import {
   backendConversation,
   backendNote,
@@ -24,6 +20,7 @@ import {
 import { getTestChroma } from "../support/chroma.js";
 import { type FaultRule, startFaultInjectingProxy } from "../support/faultProxy.js";
 import { credentials, type QueueEnv, region, startQueueEnv, workerEnv } from "../support/queueEnv.js";
+import { runnerByHand } from "../support/receiveByHand.js";
 
 let env: QueueEnv;
 let chroma: { url: string; stop(): Promise<void> };
@@ -367,25 +364,14 @@ test("Chroma down for the whole task: a redelivery while receives remain, the gr
     ),
   );
   const storage = createS3Storage({ region, endpoint: env.s3Endpoint, forcePathStyle: true, credentials });
-  const cpu = createCpuPool({ threads: 1 });
-  const runner = new TaskRunner({
-    handlers: createHandlerRegistry(),
-    services: { storage, payloadBucket: env.bucket, vectors: lazyVectorStore(config), cpu, config },
-    records: createMemoryResultRecords(),
-    log: createLogger({ level: "silent" }),
-    maxReceiveCount: 3,
-    retryBaseDelaySeconds: 1,
-    retryMaxDelaySeconds: 2,
-    progressMinIntervalMs: 0,
-  });
+  const runner = runnerByHand({ config, storage, payloadBucket: env.bucket });
   const body = JSON.stringify({
     taskId,
     taskType: "GRAPH_GENERATION_REQUEST",
     timestamp: new Date().toISOString(),
     payload: { userId, s3Key: prefix, bucket: env.bucket, language: "en", minClusters: 2, maxClusters: 4 },
   });
-  const receive = (receiveCount: number) =>
-    runner.run(body, { receiveCount, signal: new AbortController().signal, sendProgress: async () => {} });
+  const receive = (receiveCount: number) => runner.receive(body, receiveCount);
   try {
     const first = await receive(1);
     assert.equal(first.kind, "retry", JSON.stringify(first));
@@ -407,7 +393,7 @@ test("Chroma down for the whole task: a redelivery while receives remain, the gr
     assert.ok(proxy.total > afterFirst, "the last receive tried the store again");
     assert.deepEqual(await indexedIds(collection), [], "nothing reached the store");
   } finally {
-    await cpu.close();
+    await runner.close();
     await proxy.close();
   }
 });

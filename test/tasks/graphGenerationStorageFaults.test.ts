@@ -7,16 +7,11 @@ import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { loadConfig } from "../../src/config.js";
 import { createS3Storage } from "../../src/infra/s3Storage.js";
-import { createCpuPool } from "../../src/runtime/cpuPool.js";
-import { createLogger } from "../../src/runtime/logger.js";
-import { createMemoryResultRecords } from "../../src/runtime/resultRecords.js";
-import { TaskRunner } from "../../src/runtime/taskRunner.js";
-import { lazyVectorStore } from "../../src/runtime/worker.js";
-import { createHandlerRegistry } from "../../src/tasks/registry.js";
 import { backendConversation } from "../pipelines/sources/fixtures.js";
 import { getTestChroma } from "../support/chroma.js";
 import { type RuleFaultKind, startFaultInjectingProxy } from "../support/faultProxy.js";
 import { credentials, type QueueEnv, region, startQueueEnv, workerEnv } from "../support/queueEnv.js";
+import { runnerByHand } from "../support/receiveByHand.js";
 
 let env: QueueEnv;
 let chroma: { url: string; stop(): Promise<void> };
@@ -64,25 +59,14 @@ for (const kind of ["resetMidBody", "cutMidBody"] as RuleFaultKind[]) {
       ),
     );
     const storage = createS3Storage({ region, endpoint: proxy.url, forcePathStyle: true, credentials });
-    const cpu = createCpuPool({ threads: 1 });
-    const runner = new TaskRunner({
-      handlers: createHandlerRegistry(),
-      services: { storage, payloadBucket: env.bucket, vectors: lazyVectorStore(config), cpu, config },
-      records: createMemoryResultRecords(),
-      log: createLogger({ level: "silent" }),
-      maxReceiveCount: 3,
-      retryBaseDelaySeconds: 1,
-      retryMaxDelaySeconds: 2,
-      progressMinIntervalMs: 0,
-    });
+    const runner = runnerByHand({ config, storage, payloadBucket: env.bucket });
     const body = JSON.stringify({
       taskId,
       taskType: "GRAPH_GENERATION_REQUEST",
       timestamp: new Date().toISOString(),
       payload: { userId, s3Key: prefix, bucket: env.bucket, language: "en", minClusters: 2, maxClusters: 3 },
     });
-    const receive = (receiveCount: number) =>
-      runner.run(body, { receiveCount, signal: new AbortController().signal, sendProgress: async () => {} });
+    const receive = (receiveCount: number) => runner.receive(body, receiveCount);
     try {
       const first = await receive(1);
       assert.equal(first.kind, "retry", JSON.stringify(first));
@@ -94,7 +78,7 @@ for (const kind of ["resetMidBody", "cutMidBody"] as RuleFaultKind[]) {
       assert.equal(payload.status, "COMPLETED", JSON.stringify(payload));
     } finally {
       process.off("uncaughtException", onUncaught);
-      await cpu.close();
+      await runner.close();
       await proxy.close();
     }
     assert.deepEqual(uncaught.map(String), [], "no uncaught error");

@@ -7,17 +7,12 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { loadConfig } from "../../src/config.js";
-import { createChromaVectorStore } from "../../src/infra/chroma.js";
 import { createS3Storage } from "../../src/infra/s3Storage.js";
 import type { ObjectStorage } from "../../src/infra/storage.js";
-import { createCpuPool } from "../../src/runtime/cpuPool.js";
-import { createLogger } from "../../src/runtime/logger.js";
-import { createMemoryResultRecords } from "../../src/runtime/resultRecords.js";
-import { type TaskOutcome, TaskRunner } from "../../src/runtime/taskRunner.js";
-import { createHandlerRegistry } from "../../src/tasks/registry.js";
 import { getTestChroma } from "../support/chroma.js";
 import { startFaultInjectingProxy } from "../support/faultProxy.js";
 import { credentials, type QueueEnv, region, startQueueEnv, workerEnv } from "../support/queueEnv.js";
+import { runnerByHand } from "../support/receiveByHand.js";
 
 const userId = "3f1c2a9e-0b7d-4e21-9a55-6c1d2e3f4a5b";
 const groupId = "01KGROUPFAULTS000000000000";
@@ -63,24 +58,12 @@ async function runnerWithChromaDown(collection: string) {
     ),
     { requireQueues: true },
   );
-  const cpu = createCpuPool({ threads: 1 });
-  const store = createChromaVectorStore({ url: proxy.url });
-  const runner = new TaskRunner({
-    handlers: createHandlerRegistry(),
-    services: { storage, payloadBucket: env.bucket, vectors: async () => store, cpu, config },
-    records: createMemoryResultRecords(),
-    log: createLogger({ level: "silent" }),
-    maxReceiveCount: 3,
-    retryBaseDelaySeconds: 1,
-    retryMaxDelaySeconds: 2,
-    progressMinIntervalMs: 0,
-  });
+  const runner = runnerByHand({ config, storage, payloadBucket: env.bucket });
   return {
     proxy,
-    receive: (body: string, receiveCount: number): Promise<TaskOutcome> =>
-      runner.run(body, { receiveCount, signal: new AbortController().signal }),
+    receive: runner.receive,
     close: async () => {
-      await cpu.close();
+      await runner.close();
       await proxy.close();
     },
   };
