@@ -80,7 +80,13 @@ const child = spawn(
   [join(root, "dist/src/cli.js"), "run", envelopePath, "--storage", storage],
   {
     stdio: ["ignore", "pipe", "pipe"],
-    env: { ...process.env, PROGRESS_MIN_INTERVAL_MS: process.env.PROGRESS_MIN_INTERVAL_MS ?? "1000" },
+    env: {
+      ...process.env,
+      PROGRESS_MIN_INTERVAL_MS: process.env.PROGRESS_MIN_INTERVAL_MS ?? "1000",
+      // The backend's search index needs its sentence-transformer baked into the image (npm run models:fetch);
+      // the demo is the embedded local default, so it is off unless asked for.
+      SEARCH_EMBEDDING_MODEL: process.env.SEARCH_EMBEDDING_MODEL ?? "none",
+    },
   },
 );
 let stdout = "";
