@@ -24,8 +24,9 @@ import { localClusterLabel } from "../src/pipelines/graph/localNames.js";
 import { clusteringScores } from "../src/pipelines/macro/metrics.js";
 import type { ExistingCluster } from "../src/pipelines/sources/addNodeBatch.js";
 import { loadBundle } from "../src/pipelines/sources/index.js";
+import { datasetDir } from "../test/support/datasets.js";
 
-const DEV = process.env.DEBIAN_DEV_DIR ?? "/work/shared/datasets/debian-dev";
+const DEV = datasetDir("debian-dev");
 const arg = (name: string, d: number) =>
   Number(process.argv.find((a) => a.startsWith(`${name}=`))?.split("=")[1] ?? d);
 const seed = arg("seed", 7);

@@ -22,8 +22,9 @@ import { createLogger } from "../src/runtime/logger.js";
 import { createMemoryResultRecords } from "../src/runtime/resultRecords.js";
 import { TaskRunner } from "../src/runtime/taskRunner.js";
 import { createHandlerRegistry } from "../src/tasks/registry.js";
+import { datasetDir } from "../test/support/datasets.js";
 
-const SCALE = process.env.DEBIAN_SCALE_DIR ?? "/work/shared/datasets/debian-scale";
+const SCALE = datasetDir("debian-scale");
 const arg = (name: string, d: number) =>
   Number(process.argv.find((a) => a.startsWith(`${name}=`))?.split("=")[1] ?? d);
 const size = arg("size", 10_000);

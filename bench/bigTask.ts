@@ -36,10 +36,11 @@ import {
 } from "@aws-sdk/client-sqs";
 import { startChromaServer } from "../src/infra/chromaServer.js";
 import { createS3Storage } from "../src/infra/s3Storage.js";
+import { datasetDir } from "../test/support/datasets.js";
 import { startFaultInjectingProxy } from "../test/support/faultProxy.js";
 import { startFauxqsProcess } from "./fauxqsProcess.js";
 
-const SCALE = process.env.DEBIAN_SCALE_DIR ?? "/work/shared/datasets/debian-scale";
+const SCALE = datasetDir("debian-scale");
 const ITEMS_ARG = process.env.BIGTASK_ITEMS ?? "6000";
 const VISIBILITY_SECONDS = Number(process.env.BIGTASK_VISIBILITY_SECONDS ?? 30);
 /** A whole 26,524-item run takes minutes on a busy 2-core machine: the deadline per case is generous. */

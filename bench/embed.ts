@@ -11,8 +11,9 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { gunzipSync } from "node:zlib";
 import { fitLocalEmbedder, type LocalFitStage, loadLocalEmbedder } from "../src/ai/embeddings/index.js";
+import { datasetDir } from "../test/support/datasets.js";
 
-const SCALE = process.env.DEBIAN_SCALE_DIR ?? "/work/shared/datasets/debian-scale";
+const SCALE = datasetDir("debian-scale");
 
 interface ChatNode {
   message?: { author?: { role?: string }; content?: { parts?: unknown[] } };

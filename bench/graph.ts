@@ -33,8 +33,9 @@ import { iterateBundle, type SourceItem } from "../src/pipelines/sources/index.j
 import type { CpuPool } from "../src/runtime/cpuPool.js";
 import { createLogger } from "../src/runtime/logger.js";
 import { generateGraph } from "../src/tasks/graphGeneration/generate.js";
+import { datasetDir } from "../test/support/datasets.js";
 
-const SCALE = process.env.DEBIAN_SCALE_DIR ?? "/work/shared/datasets/debian-scale";
+const SCALE = datasetDir("debian-scale");
 const STAGES = [
   "tokenize",
   "embed",

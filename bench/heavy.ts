@@ -25,8 +25,9 @@ import { loadConfig } from "../src/config.js";
 import { runEnvelopeLocally } from "../src/runtime/localRun.js";
 import { createLogger } from "../src/runtime/logger.js";
 import { getTestChroma } from "../test/support/chroma.js";
+import { datasetDir } from "../test/support/datasets.js";
 
-const SCALE = process.env.DEBIAN_SCALE_DIR ?? "/work/shared/datasets/debian-scale";
+const SCALE = datasetDir("debian-scale");
 const MIB = 1024 * 1024;
 const USER = "bench-heavy-user";
 

@@ -22,12 +22,13 @@ import type { CpuPool } from "../src/runtime/cpuPool.js";
 import { createLogger } from "../src/runtime/logger.js";
 import { generateGraph } from "../src/tasks/graphGeneration/generate.js";
 import { startLlamaServer } from "../test/ai/llm/llamaServer.js";
+import { datasetDir } from "../test/support/datasets.js";
 
 const gguf =
   process.argv[2] ??
   process.env.LLM_GGUF_TEST_FILE ??
   "test-services/.cache/models/smollm2-135m-instruct/SmolLM2-135M-Instruct.Q4_1.gguf";
-const dir = process.argv[3] ?? "/work/shared/datasets/debian-dev";
+const dir = process.argv[3] ?? datasetDir("debian-dev");
 const threads = process.env.LLM_BENCH_THREADS ?? "1";
 const clusters = Number(process.env.LLM_BENCH_CLUSTERS ?? 5);
 

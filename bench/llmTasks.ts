@@ -20,12 +20,13 @@ import { loadConfig } from "../src/config.js";
 import { runEnvelopeLocally } from "../src/runtime/localRun.js";
 import { createLogger } from "../src/runtime/logger.js";
 import { startLlamaServer } from "../test/ai/llm/llamaServer.js";
+import { datasetDir } from "../test/support/datasets.js";
 
 const gguf =
   process.argv[2] ??
   process.env.LLM_GGUF_TEST_FILE ??
   "test-services/.cache/models/smollm2-135m-instruct/SmolLM2-135M-Instruct.Q4_1.gguf";
-const dataset = process.argv[3] ?? process.env.DEBIAN_DEV_DIR ?? "/work/shared/datasets/debian-dev";
+const dataset = process.argv[3] ?? datasetDir("debian-dev");
 const itemCount = Number(process.env.LLM_TASKS_ITEMS ?? 60);
 const userId = "llm-bench-user";
 

@@ -11,8 +11,9 @@ import { MockLanguageModelV3 } from "ai/test";
 import { createLlmFromModel } from "../src/ai/llm/index.js";
 import { validateOutput } from "../src/contract/files/validate.js";
 import { type ChatTurn, type IngestInput, ingestDocument } from "../src/pipelines/microscope/index.js";
+import { datasetDir } from "../test/support/datasets.js";
 
-const dir = process.argv[2] ?? "/work/shared/datasets/debian-dev";
+const dir = process.argv[2] ?? datasetDir("debian-dev");
 const TARGET_BYTES = 150_000;
 
 interface ChatNode {

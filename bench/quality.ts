@@ -23,8 +23,9 @@ import { type ClusteringScores, clusteringScores } from "../src/pipelines/macro/
 import { runMacroAlgorithms } from "../src/pipelines/macro/pipeline.js";
 import { loadBundle, type SourceItem } from "../src/pipelines/sources/index.js";
 import { tokenize } from "../src/pipelines/text/index.js";
+import { datasetDir } from "../test/support/datasets.js";
 
-const DEV = process.env.DEBIAN_DEV_DIR ?? "/work/shared/datasets/debian-dev";
+const DEV = datasetDir("debian-dev");
 
 interface Label {
   label: string;

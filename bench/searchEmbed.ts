@@ -21,8 +21,9 @@ import { fileURLToPath } from "node:url";
 import { gunzipSync } from "node:zlib";
 import { createTransformersEmbedder } from "../src/ai/embeddings/transformers/provider.js";
 import { contentHash, searchText } from "../src/pipelines/search/text.js";
+import { datasetDir } from "../test/support/datasets.js";
 
-const SCALE = process.env.DEBIAN_SCALE_DIR ?? "/work/shared/datasets/debian-scale";
+const SCALE = datasetDir("debian-scale");
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
 interface ChatNode {

@@ -7,7 +7,7 @@
  *
  * Options (environment): SOAK_SEED (1), SOAK_REQUESTS (500), SOAK_WORKERS (3), SOAK_KILL_EVERY_MS (5000; 0 = no
  * kills), SOAK_MAX_KILLS (no limit), SOAK_FAULT_RATE (0.05 of S3 and of Chroma requests), SOAK_FIFO=1 (FIFO result queue),
- * SOAK_MAX_SECONDS (3600), SOAK_DATASET_DIR (/work/shared/datasets/debian-dev), SOAK_RUN_DIR (worker logs;
+ * SOAK_MAX_SECONDS (3600), SOAK_DATASET_DIR (../shared/datasets/debian-dev beside the repository), SOAK_RUN_DIR (worker logs;
  * default a new temp folder), CHROMA_TEST_URL (use this Chroma server instead of starting one).
  */
 import { writeFileSync } from "node:fs";

@@ -3,6 +3,7 @@
  * drawn from `seed`, so two runs with the same options plan the same requests, kills and fault shares (what
  * the processes then make of them still depends on timing).
  */
+import { datasetDir } from "../../test/support/datasets.js";
 
 export interface SoakOptions {
   seed: number;
@@ -91,7 +92,7 @@ export function optionsFromEnv(env: Record<string, string | undefined> = process
     faultRate,
     fifo: ["1", "true", "yes"].includes((env.SOAK_FIFO ?? "").toLowerCase()),
     maxSeconds: num(env, "SOAK_MAX_SECONDS", 3600),
-    datasetDir: env.SOAK_DATASET_DIR ?? "/work/shared/datasets/debian-dev",
+    datasetDir: env.SOAK_DATASET_DIR ?? datasetDir("debian-dev", env),
     ...(env.CHROMA_TEST_URL ? { chromaUrl: env.CHROMA_TEST_URL } : {}),
     ...(env.SOAK_RUN_DIR ? { runDir: env.SOAK_RUN_DIR } : {}),
   };

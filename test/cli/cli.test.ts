@@ -12,6 +12,7 @@ import { createInterface } from "node:readline";
 import { after, test } from "node:test";
 import { fileURLToPath } from "node:url";
 import { GRAPH_STAGES } from "../../src/pipelines/progress.js";
+import { datasetDir } from "../support/datasets.js";
 
 // The repository: two levels up from test/cli, three from the compiled dist/test/cli.
 const root = fileURLToPath(new URL("../../", import.meta.url)).replace(/\/dist\/$/, "/");
@@ -288,7 +289,7 @@ test("an error on a terminal: the bars stop and the error is one line", {
   assert.ok(!shown.includes("    at "), "no stack trace");
 });
 
-const devSet = join(root, "..", "shared", "datasets", "debian-dev");
+const devSet = datasetDir("debian-dev");
 
 test("Ctrl-C: the run stops and says interrupted, exit 130", {
   skip: !existsSync(join(devSet, "input.json")) && "the debian-dev data set is not beside the repository",

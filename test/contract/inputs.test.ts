@@ -9,6 +9,7 @@ import {
   notionFileSchema,
   summaryInputGraphSchema,
 } from "../../src/contract/index.js";
+import { datasetDir } from "../support/datasets.js";
 import { addNodeBatchJson, inputJson, json, notesJson } from "./examples.js";
 
 test("the contract's input.json, notes.json and batch.json examples parse", () => {
@@ -126,7 +127,7 @@ test("the graph-summary input with the backend's quirks parses", () => {
   );
 });
 
-const DATASET = "/work/shared/datasets/debian-dev";
+const DATASET = datasetDir("debian-dev");
 test("the debian-dev data set's input.json and notes.json parse", {
   skip: !existsSync(`${DATASET}/input.json`),
 }, () => {

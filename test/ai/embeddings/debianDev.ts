@@ -1,7 +1,8 @@
 /** debian-dev items for realistic tests: the assistant text of each conversation (or the note's content) and its label. */
 import { readFileSync } from "node:fs";
+import { datasetDir } from "../../support/datasets.js";
 
-export const DEBIAN_DEV = "/work/shared/datasets/debian-dev";
+export const DEBIAN_DEV = datasetDir("debian-dev");
 
 export interface LabelledText {
   id: string;

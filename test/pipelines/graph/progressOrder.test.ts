@@ -20,8 +20,9 @@ import { runEnvelopeLocally } from "../../../src/runtime/localRun.js";
 import { createLogger } from "../../../src/runtime/logger.js";
 import type { OutgoingEnvelope } from "../../../src/runtime/taskRunner.js";
 import { getTestChroma, type TestChroma } from "../../support/chroma.js";
+import { datasetDir } from "../../support/datasets.js";
 
-const DATASET = "/work/shared/datasets/debian-dev";
+const DATASET = datasetDir("debian-dev");
 const BUCKET = "payload-bucket";
 const USER = "4f1d2c3b-1a2b-4c3d-8e9f-0a1b2c3d4e5f";
 

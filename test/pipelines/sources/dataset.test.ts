@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { test } from "node:test";
 import { loadBundle } from "../../../src/pipelines/sources/index.js";
+import { datasetDir } from "../../support/datasets.js";
 
-const DATASET = "/work/shared/datasets/debian-dev";
+const DATASET = datasetDir("debian-dev");
 
 test("the debian-dev data set loads as a bundle: one item per labelled conversation and note", async () => {
   const labels = JSON.parse(await readFile(`${DATASET}/labels.json`, "utf8")) as Record<
