@@ -205,26 +205,14 @@ export class TaskRunner {
         this.recent.get(taskId) ??
         (meta.receiveCount > 1 || hadTwin ? await this.opts.records.get(taskId) : null);
       if (record) {
-        const status = record.payload.status === "FAILED" ? "FAILED" : "COMPLETED";
         this.remember(record);
-        if (deliveredFor(record, meta.messageId)) {
+        const delivered = deliveredFor(record, meta.messageId);
+        if (delivered) {
           log.info("redelivery of a request whose result was already sent: deleting it without a resend");
-          return {
-            kind: "result",
-            envelope: {
-              taskId,
-              taskType: record.resultType,
-              payload: record.payload,
-              timestamp: monotonicTimestamp(),
-            },
-            status,
-            replayed: true,
-            alreadyDelivered: true,
-            taskType,
-          };
+        } else {
+          log.info("replaying the stored result of an earlier delivery");
+          this.opts.metrics?.replayed.inc({ type: taskType });
         }
-        log.info("replaying the stored result of an earlier delivery");
-        this.opts.metrics?.replayed.inc({ type: taskType });
         return {
           kind: "result",
           envelope: {
@@ -233,8 +221,9 @@ export class TaskRunner {
             payload: record.payload,
             timestamp: monotonicTimestamp(),
           },
-          status,
+          status: record.payload.status === "FAILED" ? "FAILED" : "COMPLETED",
           replayed: true,
+          ...(delivered ? { alreadyDelivered: true } : {}),
           taskType,
         };
       }
