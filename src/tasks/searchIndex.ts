@@ -22,16 +22,11 @@ import type { VectorCollection, VectorRecord } from "../infra/vectorStore.js";
 import { contentHash, type SearchModelIdentity, searchText } from "../pipelines/search/text.js";
 import type { SourceItem } from "../pipelines/sources/types.js";
 import { classifyError } from "../runtime/classify.js";
+import { type GraphNodeRef, nodeMetadata, nodeRecordId } from "./nodeRecords.js";
 import type { TaskContext } from "./types.js";
 import { retryVectorWork } from "./vectorWork.js";
 
-export interface SearchNode {
-  item: SourceItem;
-  nodeId: number;
-  clusterId: string;
-  clusterName: string;
-  keywords: string[];
-}
+export type SearchNode = GraphNodeRef;
 
 export interface SearchModelInfo extends SearchModelIdentity {
   dimension: number;
@@ -75,10 +70,6 @@ export async function prepareSearch(ctx: TaskContext): Promise<PreparedSearch> {
       `search index skipped: the search embedding model ${settings.model} could not be loaded from ${settings.dir} (${why.slice(0, 160)}); nodes are not searchable until it is installed (npm run models:fetch) and the graph generated again`,
     );
   }
-}
-
-export function searchRecordId(userId: string, origId: string): string {
-  return `${userId}_${origId}`;
 }
 
 /** The user's stored vectors whose hash still matches, by record id; {} when the collection cannot be read. */
@@ -151,7 +142,7 @@ export async function searchVectors(
   );
   const texts = nodes.map((n) => searchText(n.item, info.maxTokens));
   const hashes = texts.map((t) => contentHash(t, info));
-  const ids = nodes.map((n) => searchRecordId(userId, n.item.origId));
+  const ids = nodes.map((n) => nodeRecordId(userId, n.item.origId));
   let reuse = new Map<string, number[]>();
   let storedIds: string[] | null = null;
   try {
@@ -201,21 +192,10 @@ export function searchRecords(
   model: string,
 ): VectorRecord[] {
   return nodes.map((n, i) => ({
-    id: searchRecordId(userId, n.item.origId),
+    id: nodeRecordId(userId, n.item.origId),
     embedding: computed.vectors[i]!,
     metadata: {
-      user_id: userId,
-      conversation_id: n.item.origId,
-      orig_id: n.item.origId,
-      node_id: n.nodeId,
-      cluster_id: n.clusterId,
-      cluster_name: n.clusterName,
-      keywords: n.keywords.join(", "),
-      create_time: n.item.createTime ?? 0,
-      update_time: n.item.updateTime ?? 0,
-      num_messages: n.item.numSections,
-      source_type: n.item.sourceType,
-      title: n.item.title.slice(0, 300),
+      ...nodeMetadata(userId, n),
       content_hash: computed.hashes[i]!,
       embedding_model: model,
     },
@@ -301,7 +281,7 @@ export async function indexAddedNodes(
   try {
     const computed = await searchVectors(ctx, prepared, userId, entries);
     const records: VectorRecord[] = entries.map((e, i) => ({
-      id: searchRecordId(userId, e.item.origId),
+      id: nodeRecordId(userId, e.item.origId),
       embedding: computed.vectors[i]!,
       metadata: { ...e.metadata, content_hash: computed.hashes[i]!, embedding_model: prepared.info.model },
     }));

@@ -6,19 +6,14 @@
  */
 
 import { modelSlug, type VectorRecord, type VectorStore } from "../../infra/vectorStore.js";
-import type { SourceItem } from "../../pipelines/sources/types.js";
+import { type GraphNodeRef, nodeMetadata, nodeRecordId } from "../nodeRecords.js";
 
 export function macroCollectionName(model: string, override?: string): string {
   if (override) return override;
   return `macro_node_${modelSlug(model)}`;
 }
 
-export interface IndexedNode {
-  item: SourceItem;
-  nodeId: number;
-  clusterId: string;
-  clusterName: string;
-  keywords: string[];
+export interface IndexedNode extends GraphNodeRef {
   vector: Float32Array;
 }
 
@@ -40,27 +35,16 @@ export async function indexMacroNodes(opts: {
       continue;
     }
     records.push({
-      id: `${opts.userId}_${n.item.origId}`,
+      id: nodeRecordId(opts.userId, n.item.origId),
       embedding: n.vector,
       metadata: {
-        user_id: opts.userId,
-        conversation_id: n.item.origId,
-        orig_id: n.item.origId,
-        node_id: n.nodeId,
-        cluster_id: n.clusterId,
-        cluster_name: n.clusterName,
-        keywords: n.keywords.join(", "),
-        create_time: n.item.createTime ?? 0,
-        update_time: n.item.updateTime ?? 0,
-        num_messages: n.item.numSections,
-        source_type: n.item.sourceType,
-        title: n.item.title.slice(0, 300),
+        ...nodeMetadata(opts.userId, n),
         ...(opts.fingerprint ? { embedding_fingerprint: opts.fingerprint } : {}),
       },
     });
   }
   await col.upsert(records);
-  const keep = new Set(opts.nodes.map((n) => `${opts.userId}_${n.item.origId}`));
+  const keep = new Set(opts.nodes.map((n) => nodeRecordId(opts.userId, n.item.origId)));
   const existing = await col.get({ where: { user_id: opts.userId } });
   const stale = existing.map((h) => h.id).filter((id) => !keep.has(id));
   if (stale.length > 0) await col.delete({ ids: stale });
