@@ -18,6 +18,7 @@
  */
 import { availableParallelism } from "node:os";
 import pLimit, { type LimitFunction } from "p-limit";
+import { untilAborted } from "./abort.js";
 import type { InjectableModel } from "./llm.js";
 
 type LanguageModelV3 = Extract<InjectableModel, { specificationVersion: "v3" }>;
@@ -153,30 +154,6 @@ async function grammarFor(m: Loaded, schema: unknown): Promise<LlamaGrammar | nu
   return g;
 }
 
-/**
- * `work`, or the signal's reason as soon as it aborts: a load or a wait for the model's lock must not hold a
- * timed-out or cancelled call (the load goes on and is kept for the next call; a queued call that was
- * abandoned sees the aborted signal when its turn comes and returns at once).
- */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work;
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(
-      (v) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(e);
-      },
-    );
-  });
-}
-
 class LlamaCppLanguageModel implements LanguageModelV3 {
   readonly specificationVersion = "v3" as const;
   readonly provider = "llama-cpp";
@@ -192,6 +169,8 @@ class LlamaCppLanguageModel implements LanguageModelV3 {
 
   async doGenerate(options: CallOptions): Promise<GenerateResult> {
     const signal = options.abortSignal;
+    // A load or a wait for the model's lock must not hold a timed-out or cancelled call: the load goes on and
+    // is kept for the next call; a queued call that was abandoned sees the aborted signal when its turn comes.
     const m = await untilAborted(loaded(this.#options), signal);
     return untilAborted(
       m.lock(() => this.#generate(m, options)),

@@ -14,6 +14,7 @@ import {
 import pLimit, { type LimitFunction } from "p-limit";
 import type { z } from "zod";
 import { TaskError } from "../../contract/errors.js";
+import { abortWhileQueued } from "./abort.js";
 import { DEFAULT_BACKOFF, defaultSleep, retryDelayMs } from "./backoff.js";
 import { budgetForSchema, DEFAULT_TEXT_BUDGET } from "./budget.js";
 import {
@@ -152,31 +153,6 @@ function safeBaseURL(raw: string | undefined): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/**
- * While a call waits for a concurrency slot, its abort must not wait for the calls ahead of it: reject at
- * once (the queued body then sees the aborted signal and returns without a request). Once running, the body
- * itself stops on the signal (the SDK aborts the fetch), so its own rejection, recorded in the ledger first,
- * is what the caller gets.
- */
-function abortWhileQueued<T>(work: Promise<T>, signal: AbortSignal, started: () => boolean): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => {
-      if (!started()) reject(signal.reason);
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    work.then(
-      (v) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(e);
-      },
-    );
-  });
 }
 
 function failureKindOf(err: unknown, signal: AbortSignal | undefined): LlmFailureKind {
