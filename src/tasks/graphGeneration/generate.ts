@@ -173,6 +173,14 @@ export async function generateGraph(opts: GenerateOptions) {
     ...(built.embedderState
       ? { note: "local deterministic TF-IDF/LSA embedder fitted on this user's items" }
       : {}),
+    // Items per script group whose mean was taken out so that topics cross languages (local/centring.ts).
+    ...(built.embedderState?.centring
+      ? {
+          centred_by_script: Object.fromEntries(
+            Object.entries(built.embedderState.centring.groups).map(([g, { docs }]) => [g, docs]),
+          ),
+        }
+      : {}),
   };
   const { graph, features } = assembleGraph(items, built, naming.labels, {
     language,

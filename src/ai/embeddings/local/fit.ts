@@ -6,6 +6,14 @@
 import type { Token } from "../../../pipelines/text/tokenize.js";
 import { tokenize } from "../../../pipelines/text/tokenize.js";
 import type { Embedder } from "../types.js";
+import {
+  type Centring,
+  centreInPlace,
+  centringToState,
+  fitCentring,
+  type ScriptGroup,
+  scriptGroupOf,
+} from "./centring.js";
 import { type FeatureConfig, FeatureSpace, smoothIdf } from "./features.js";
 import { LocalModel, type TermSequence, termSequence } from "./model.js";
 import { SeededRandom } from "./random.js";
@@ -77,6 +85,11 @@ export interface LocalFitOptions {
   /** Subspace iterations. Default 1. */
   powerIterations?: number;
   seed?: number;
+  /**
+   * Subtract each script group's mean vector when the corpus holds two or more groups of real size
+   * (centring.ts), so that topics cross languages. Default true; a single-language corpus is unchanged.
+   */
+  centreByScript?: boolean;
   signal?: AbortSignal;
   /** `done` of `total` units of fit step `stage`; steps run in LOCAL_FIT_STEP_WEIGHTS order, each from 0. */
   onProgress?: (stage: LocalFitStage, done: number, total: number) => void;
@@ -110,16 +123,28 @@ export class LocalEmbedder implements Embedder {
     private readonly core: LocalModel,
     /** Identifies the fitted space (see LocalEmbedderState.fingerprint). */
     readonly fingerprint: string,
+    /** The fitted corpus's script-group means, when it was centred (centring.ts). */
+    private readonly centring?: Centring,
   ) {
     this.dimension = core.dimension;
   }
 
+  /** Which script groups the space is centred on, and how many fitted documents each had (metadata). */
+  get centredGroups(): Record<string, number> | undefined {
+    return this.centring ? Object.fromEntries(this.centring.docs) : undefined;
+  }
+
   embedTokensSync(docs: readonly (readonly Token[])[]): Float32Array[] {
-    return docs.map((d) => this.core.embedTerms(termSequence(d)));
+    return docs.map((d) => this.#embedSequence(termSequence(d)));
   }
 
   embedSync(texts: readonly string[]): Float32Array[] {
-    return texts.map((t) => this.core.embedTerms(termSequence(tokenize(t))));
+    return texts.map((t) => this.#embedSequence(termSequence(tokenize(t))));
+  }
+
+  #embedSequence(seq: TermSequence): Float32Array {
+    const v = this.core.embedTerms(seq);
+    return this.centring ? centreInPlace(v, scriptGroupOf(seq.terms), this.centring) : v;
   }
 
   async embed(texts: string[], opts: { signal?: AbortSignal } = {}): Promise<Float32Array[]> {
@@ -253,16 +278,8 @@ export function fitLocalEmbedderOnCorpus(
 
   const { values, scales } = quantizeRows(svd.v, rows, dimension);
   const projection = dequantizeRows(values, scales, dimension);
-  const fingerprint = fingerprintOf({
-    features: config,
-    dimension,
-    words,
-    grams,
-    wordIdf,
-    gramIdf,
-    values,
-    scales,
-  });
+  const fingerprintParts = { features: config, dimension, words, grams, wordIdf, gramIdf, values, scales };
+  const fingerprint = fingerprintOf(fingerprintParts);
   const state: LocalEmbedderState = {
     format: LOCAL_STATE_FORMAT,
     version: 1,
@@ -291,16 +308,25 @@ export function fitLocalEmbedderOnCorpus(
   };
 
   const model = new LocalModel(space, projection, dimension);
-  const embedder = new LocalEmbedder(model, fingerprint);
   const matrix = new Float32Array(n * dimension);
+  const groups: (ScriptGroup | undefined)[] = new Array(n);
   for (let i = 0; i < n; i++) {
     if (i % 1000 === 0) {
       checkAbort(opts.signal);
       opts.onProgress?.("embed", i, n);
     }
-    matrix.set(model.embedFeatures(featuresOf(i)), i * dimension);
+    const s = corpus.sequence(i);
+    groups[i] = scriptGroupOf(s.terms);
+    matrix.set(model.embedFeatures(space.docFeatures(s.terms, s.joined)), i * dimension);
+  }
+  const centring = opts.centreByScript === false ? undefined : fitCentring(matrix, dimension, groups);
+  if (centring) {
+    for (let i = 0; i < n; i++)
+      centreInPlace(matrix.subarray(i * dimension, (i + 1) * dimension), groups[i], centring);
+    state.centring = centringToState(centring);
+    state.fingerprint = fingerprintOf({ ...fingerprintParts, centring });
   }
   opts.onProgress?.("embed", n, n);
 
-  return { embedder, state, matrix };
+  return { embedder: new LocalEmbedder(model, state.fingerprint, centring), state, matrix };
 }

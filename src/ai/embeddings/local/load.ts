@@ -1,5 +1,6 @@
 /** Rebuilds a local embedder from its saved state; new texts land in the same space as the fitted ones. */
 import { terminal } from "../../../contract/errors.js";
+import { centringFromState } from "./centring.js";
 import { FeatureSpace } from "./features.js";
 import { LocalEmbedder } from "./fit.js";
 import { LocalModel } from "./model.js";
@@ -47,6 +48,7 @@ export function loadLocalEmbedder(input: LocalEmbedderState | string): LocalEmbe
     return new LocalEmbedder(
       new LocalModel(space, dequantizeRows(values, scales, dim), dim),
       state.fingerprint,
+      state.centring ? centringFromState(state.centring, dim) : undefined,
     );
   } catch (e) {
     throw terminal("INVALID_INPUT", `the local embedding model state is damaged: ${(e as Error).message}`, e);

@@ -6,6 +6,7 @@
  * from the dequantised projection, so loading a state reproduces them exactly.
  */
 import { createHash } from "node:crypto";
+import type { Centring, CentringState } from "./centring.js";
 import type { FeatureConfig } from "./features.js";
 
 export const LOCAL_MODEL_NAME = "local-tfidf-lsa-v1";
@@ -37,6 +38,8 @@ export interface LocalEmbedderState {
     /** base64 Int8Array, rows × dimension, row-major. */
     values: string;
   };
+  /** Script-group means subtracted from every vector (centring.ts); absent for a single-language corpus. */
+  centring?: CentringState;
   /** Informational: how the projection was fitted. */
   fit: { svdDocs: number; components: number; singularValues: number[]; seed: number };
 }
@@ -108,6 +111,7 @@ export function fingerprintOf(parts: {
   gramIdf: Float32Array;
   values: Int8Array;
   scales: Float32Array;
+  centring?: Centring;
 }): string {
   const h = createHash("sha256");
   h.update(JSON.stringify([LOCAL_MODEL_NAME, LOCAL_TOKENIZER_VERSION, parts.features, parts.dimension]));
@@ -116,6 +120,14 @@ export function fingerprintOf(parts: {
   h.update(parts.grams.join("\n"));
   for (const a of [parts.wordIdf, parts.gramIdf, parts.values, parts.scales]) {
     h.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  }
+  if (parts.centring) {
+    // Sorted, so the same means give the same fingerprint whatever order the groups were found in.
+    const groups = [...parts.centring.groups].sort(([a], [b]) => a.localeCompare(b));
+    for (const [g, mean] of [...groups, ["fallback", parts.centring.fallback] as const]) {
+      h.update(`\u0000${g}`);
+      h.update(new Uint8Array(mean.buffer, mean.byteOffset, mean.byteLength));
+    }
   }
   return h.digest("hex").slice(0, 16);
 }
