@@ -5,6 +5,8 @@
  *
  *   scale  all of debian-scale (input.json + notes.json, ~26,500 items, 29 MB)      target ≤ 1 GB, ≤ 60 s
  *   big    a ~314 MB input.json of ~150,000 conversations built from debian-scale   target ≤ 2 GB, ≤ 5 min
+ *   search the scale case with the search index on (issue 11): SEARCH_EMBEDDING_MODEL=<model directory>
+ *          (e.g. the test cache's all-MiniLM-L6-v2; SEARCH_EMBEDDING_DTYPE as configured)   ≤ 1.5 GB, ≤ 5 min
  *
  * The big input is generated here into a temporary folder (removed afterwards), never stored in the repo:
  * HEAVY_COPIES rounds (default 6) over debian-scale's conversations, each new conversation the messages of
@@ -13,7 +15,7 @@
  * threads; Chroma is a process of its own and not counted) is its own; RSS is also sampled every 100 ms and
  * the peak is attributed to the progress stage being reported at that moment.
  *
- * Usage: npm run bench:heavy [-- scale,big]     HEAVY_COPIES=6  DEBIAN_SCALE_DIR=…  CPU_POOL_SIZE (default 1)
+ * Usage: npm run bench:heavy [-- scale,big,search]     HEAVY_COPIES=6  DEBIAN_SCALE_DIR=…  CPU_POOL_SIZE (default 1)
  */
 import { spawn } from "node:child_process";
 import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -32,14 +34,24 @@ const MIB = 1024 * 1024;
 const USER = "bench-heavy-user";
 
 interface CaseSpec {
-  name: "scale" | "big";
+  name: "scale" | "big" | "search";
   targetRssMb: number;
   targetSeconds: number;
 }
 const CASES: Record<string, CaseSpec> = {
   scale: { name: "scale", targetRssMb: 1024, targetSeconds: 60 },
   big: { name: "big", targetRssMb: 2048, targetSeconds: 300 },
+  search: { name: "search", targetRssMb: 1536, targetSeconds: 300 },
 };
+
+/** The search model of the "search" case (SEARCH_EMBEDDING_MODEL, a directory); the other cases run without. */
+function searchModelOf(spec: CaseSpec): string {
+  if (spec.name !== "search") return "none";
+  const dir = process.env.SEARCH_EMBEDDING_MODEL;
+  if (!dir || dir === "none")
+    throw new Error("bench:heavy search: set SEARCH_EMBEDDING_MODEL to a model directory");
+  return dir;
+}
 
 interface ChildReport {
   status: string;
@@ -55,7 +67,8 @@ interface ChildReport {
 // ---------------------------------------------------------------------------------------------- child side
 
 async function runChild(envelopePath: string, storageDir: string): Promise<void> {
-  const config = loadConfig({ ...process.env, SEARCH_EMBEDDING_MODEL: "none" });
+  // The parent sets SEARCH_EMBEDDING_MODEL per case (searchModelOf).
+  const config = loadConfig(process.env);
   const log = createLogger({ level: "warn" });
   const body = readFileSync(envelopePath, "utf8");
   const taskId = (JSON.parse(body) as { taskId: string }).taskId;
@@ -201,7 +214,7 @@ async function runCase(spec: CaseSpec, chromaUrl: string): Promise<ChildReport &
     mkdirSync(inputDir, { recursive: true });
     let payload: Record<string, unknown>;
     let input: string;
-    if (spec.name === "scale") {
+    if (spec.name === "scale" || spec.name === "search") {
       writeFileSync(join(inputDir, "input.json"), gunzipSync(readFileSync(join(SCALE, "input.json.gz"))));
       writeFileSync(join(inputDir, "notes.json"), gunzipSync(readFileSync(join(SCALE, "notes.json.gz"))));
       payload = { s3Key: "heavy/input.json", extraS3Keys: ["heavy/notes.json"] };
@@ -230,7 +243,8 @@ async function runCase(spec: CaseSpec, chromaUrl: string): Promise<ChildReport &
         CHROMA_URL: chromaUrl,
         // A collection per case, so a run never upserts onto another run's records.
         MACRO_CHROMA_COLLECTION: `bench_heavy_${spec.name}_${Date.now()}`,
-        SEARCH_EMBEDDING_MODEL: "none",
+        SEARCH_EMBEDDING_MODEL: searchModelOf(spec),
+        SEARCH_CHROMA_COLLECTION: `bench_heavy_search_${Date.now()}`,
       },
       stdio: ["ignore", "pipe", "inherit"],
     });
@@ -262,7 +276,7 @@ async function main(): Promise<void> {
   try {
     for (const name of names) {
       const spec = CASES[name];
-      if (!spec) throw new Error(`unknown case ${name} (scale, big)`);
+      if (!spec) throw new Error(`unknown case ${name} (scale, big, search)`);
       const r = await runCase(spec, chroma.url);
       const ok =
         r.status === "COMPLETED" &&
