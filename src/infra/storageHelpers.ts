@@ -98,7 +98,6 @@ export function parseJsonBody(body: Buffer, key: string): unknown {
   }
 }
 
-
 /** How deep `jsonChunks` descends into arrays and plain objects before writing a value whole. */
 const JSON_CHUNK_DEPTH = 3;
 

@@ -73,15 +73,13 @@ before(async () => {
         deletedAt: created,
       },
     ]);
-    await db
-      .collection("conversations")
-      .insertOne({
-        _id: "conv-ms-1" as never,
-        ownerUserId: userId,
-        title: "Attention chat",
-        createdAt: 1760000000000,
-        updatedAt: 1760000000000,
-      });
+    await db.collection("conversations").insertOne({
+      _id: "conv-ms-1" as never,
+      ownerUserId: userId,
+      title: "Attention chat",
+      createdAt: 1760000000000,
+      updatedAt: 1760000000000,
+    });
     await db.collection("messages").insertMany(
       [
         ["user", "What is a graph attention network?"],

@@ -19,7 +19,7 @@ const B = [unit([0, 1, 0.1]), unit([0.1, 1, 0])];
 
 test("profiles from the graph's packed vectors equal profiles from the members", () => {
   const packed = new Float32Array(5 * 3);
-  [...A, ...B].forEach((v, i) => packed.set(v, i * 3));
+  for (const [i, v] of [...A, ...B].entries()) packed.set(v, i * 3);
   const fromGraph = profilesFromGraph(packed, 3, ["a", "a", "a", "b", "b"]);
   const direct = profileClusters([
     { id: "a", members: A },
