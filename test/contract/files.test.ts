@@ -3,6 +3,7 @@ import { test } from "node:test";
 import {
   addNodeResultFileSchema,
   blockGraphFileSchema,
+  EmbeddingRow,
   featuresFileSchema,
   graphOutputSchema,
   OUTPUT_FILE_SCHEMAS,
@@ -91,6 +92,51 @@ test("graph.json: node ids are unique integers, edges join existing nodes once, 
   const reverse = json<Obj>(graphJson);
   reverse.edges.push({ ...reverse.edges[0], source: 1, target: 0 });
   assert.equal(issues(graphOutputSchema, reverse), "", "a reverse pair is a different edge");
+});
+
+test("features.json as written: vector views pass the same rules without a parsed copy, and serialise as rows", () => {
+  const entry = (id: number) => ({ ...(featuresExample() as Obj).conversations[0], id, orig_id: `n${id}` });
+  const rows = new Float32Array([0.1234567, -0.5, 0.25, 1 / 3, 0, 0]);
+  const ok = {
+    conversations: [entry(0), entry(1), entry(2)],
+    embeddings: [0, 1, 2].map((r) => new EmbeddingRow(rows.subarray(r * 2, r * 2 + 2))),
+  };
+  assert.equal(validateOutput("features.json", ok), ok, "the same object back, not a copy");
+  const read = featuresFileSchema.parse(JSON.parse(JSON.stringify(ok)));
+  assert.deepEqual(read.embeddings, [
+    [0.123457, -0.5],
+    [0.25, 0.333333],
+    [0, 0],
+  ]);
+  const rejected = (f: unknown) => {
+    try {
+      validateOutput("features.json", f);
+      return "";
+    } catch (err) {
+      assert.ok(err instanceof TaskError);
+      assert.equal(err.code, "VALIDATION_ERROR");
+      return err.message;
+    }
+  };
+  assert.match(
+    rejected({ ...ok, embeddings: ok.embeddings.slice(0, 2) }),
+    /2 embeddings for 3 conversations/,
+  );
+  const nan = new Float32Array([0.1, Number.NaN]);
+  assert.match(
+    rejected({ ...ok, embeddings: [...ok.embeddings.slice(0, 2), new EmbeddingRow(nan)] }),
+    /embeddings\[2\]\[1\]: not a finite number/,
+  );
+  assert.match(
+    rejected({ ...ok, embeddings: [...ok.embeddings.slice(0, 2), [1, 2, 3]] }),
+    /dimension 3, expected 2/,
+  );
+  // Entries are checked a slice at a time: an issue deep in a long file names its real index.
+  const many = Array.from({ length: 4_500 }, (_, i) => entry(i));
+  many[4_321] = { ...entry(4_321), keywords: ["gnn"] } as never;
+  const manyRows = many.map(() => new EmbeddingRow(new Float32Array([1, 0])));
+  assert.match(rejected({ conversations: many, embeddings: manyRows }), /conversations\[4321\]\.keywords/);
+  assert.match(rejected({ conversations: {}, embeddings: [] }), /conversations/);
 });
 
 test("features.json: one embedding per entry, one dimension, keywords as {term,score}", () => {

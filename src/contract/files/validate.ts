@@ -7,7 +7,7 @@ import { terminal } from "../errors.js";
 import { describeIssues } from "../fields.js";
 import { addNodeResultFileSchema } from "./addNodeResult.js";
 import { blockGraphFileSchema } from "./blockGraph.js";
-import { featuresFileSchema } from "./features.js";
+import { type FeaturesToWrite, featuresFileSchema, featuresToWriteIssue } from "./features.js";
 import { graphOutputSchema } from "./graph.js";
 import { standardizedFileSchema } from "./standardized.js";
 import { summaryFileSchema } from "./summary.js";
@@ -33,10 +33,28 @@ export type OutputFileMap = { [K in OutputFileName]: z.output<(typeof OUTPUT_FIL
  * TaskError("VALIDATION_ERROR") naming the first three issues.
  */
 export function validateOutput<K extends OutputFileName>(name: K, value: unknown): OutputFileMap[K] {
+  if (name === "features.json") {
+    validateFeaturesOutput(value as FeaturesToWrite);
+    return value as OutputFileMap[K];
+  }
   const schema: z.ZodType = OUTPUT_FILE_SCHEMAS[name];
   const checked = schema.safeParse(value);
   if (!checked.success) {
     throw terminal("VALIDATION_ERROR", `${name} failed the contract: ${describeIssues(checked.error)}`);
   }
   return value as OutputFileMap[K];
+}
+
+/**
+ * validateOutput for features.json as the worker builds it (rows may be EmbeddingRow views): the same rules,
+ * checked without a parsed copy of the vectors (features.ts, featuresToWriteIssue).
+ */
+export function validateFeaturesOutput<F extends FeaturesToWrite>(file: F): F {
+  const issue = featuresToWriteIssue(file);
+  if (issue) {
+    const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".");
+    const where = path === "" ? "(root)" : path.replace(/\.\[/g, "[");
+    throw terminal("VALIDATION_ERROR", `features.json failed the contract: ${where}: ${issue.message}`);
+  }
+  return file;
 }

@@ -3,6 +3,7 @@
  * stage's output and the cluster labels: node ids 0…N-1 in item order, exact orig_ids, every cluster_id a key
  * of metadata.clusters, `confidence: "high"` on the strongest edges (the backend types them `hard`).
  */
+import { EmbeddingRow } from "../../contract/files/features.js";
 import type { ClusterLabel } from "../naming/clusterNames.js";
 import type { SourceItem } from "../sources/types.js";
 import type { MacroBuildOutput } from "./build.js";
@@ -99,10 +100,8 @@ export function assembleGraph(
       num_sections: item.numSections,
       source_type: item.sourceType,
     })),
-    // Rounded: six decimals keep cosine exact to ~1e-6 and halve the file.
-    embeddings: items.map((_, i) =>
-      Array.from(built.vectors.subarray(i * d, (i + 1) * d), (v) => Math.round(v * 1e6) / 1e6),
-    ),
+    // Views on the vectors, rounded to six decimals only when written (EmbeddingRow).
+    embeddings: items.map((_, i) => new EmbeddingRow(built.vectors.subarray(i * d, (i + 1) * d))),
     metadata: { embedding: opts.embedding },
   };
   return { graph, features };

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { featuresFileSchema } from "../../../src/contract/files/features.js";
+import { featuresFileSchema, featuresToWriteIssue } from "../../../src/contract/files/features.js";
 import { graphOutputSchema } from "../../../src/contract/files/graph.js";
 import { assembleGraph } from "../../../src/pipelines/graph/assemble.js";
 import { buildMacroGraph } from "../../../src/pipelines/graph/build.js";
@@ -62,7 +62,9 @@ describe("graph.json and features.json assembly", () => {
     assert.ok(built.clusterIds.length >= 2);
     const g = graphOutputSchema.safeParse(graph);
     assert.ok(g.success, g.success ? "" : JSON.stringify(g.error.issues.slice(0, 3)));
-    const f = featuresFileSchema.safeParse(features);
+    // The written file (rows serialise from their views) against the schema a reader uses, and the writer's check.
+    assert.equal(featuresToWriteIssue(features), undefined);
+    const f = featuresFileSchema.safeParse(JSON.parse(JSON.stringify(features)));
     assert.ok(f.success, f.success ? "" : JSON.stringify(f.error.issues.slice(0, 3)));
   });
 
@@ -134,7 +136,9 @@ describe("graph.json and features.json assembly", () => {
       assert.equal(c.create_time, items[i]!.createTime ?? 0);
       assert.equal(c.update_time, 0);
     });
-    const row = features.embeddings[3]!;
+    // What is written (the rows are views, rounded when serialised) is what a reader of the file parses.
+    const written = featuresFileSchema.parse(JSON.parse(JSON.stringify(features)));
+    const row = written.embeddings[3]!;
     assert.equal(row.length, 32);
     row.forEach((x, j) => {
       assert.ok(Math.abs(x - blobs.vectors[3]![j]!) <= 5e-7 + 1e-9);
