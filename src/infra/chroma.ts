@@ -64,6 +64,8 @@ export interface ChromaVectorStoreOptions {
 export const MODEL_KEY = "embedding_model";
 /** Upsert requests in flight at once (one collection). */
 const UPSERT_CONCURRENCY = 4;
+/** Ids per page when listing a user's records. */
+const ID_PAGE = 5_000;
 export const DIMENSION_KEY = "embedding_dimension";
 const DEFAULT_TENANT = "default_tenant";
 const DEFAULT_DATABASE = "default_database";
@@ -172,24 +174,29 @@ function scalar(value: unknown, allowArray: boolean): MetadataValue | undefined 
   return undefined;
 }
 
-function toVector(
-  embedding: number[] | Float32Array,
-  dimension: number,
-  what: string,
-  model: string,
-): number[] {
+/** Throws unless `embedding` is a non-empty vector of finite numbers of the collection's dimension. */
+function checkVector(embedding: ArrayLike<number>, dimension: number, what: string, model: string): void {
   if (dimension > 0 && embedding.length !== dimension) {
     throw terminal(
       "EMBEDDING_MODEL_MISMATCH",
       `${what} has ${embedding.length} dimensions; the collection holds ${model} vectors of ${dimension}`,
     );
   }
-  const vector = Array.from(embedding);
-  if (vector.length === 0) throw terminal("INVALID_INPUT", `${what} is empty`);
-  for (const x of vector) {
-    if (!Number.isFinite(x)) throw terminal("INVALID_INPUT", `${what} has a non-finite value`);
+  if (embedding.length === 0) throw terminal("INVALID_INPUT", `${what} is empty`);
+  for (let i = 0; i < embedding.length; i++) {
+    if (!Number.isFinite(embedding[i])) throw terminal("INVALID_INPUT", `${what} has a non-finite value`);
   }
-  return vector;
+}
+
+/** The vector as the client sends it (a plain array), checked first. */
+function toVector(
+  embedding: number[] | Float32Array,
+  dimension: number,
+  what: string,
+  model: string,
+): number[] {
+  checkVector(embedding, dimension, what, model);
+  return Array.from(embedding);
 }
 
 /** Equality filters as Chroma wants them: one condition bare, several under $and. */
@@ -273,7 +280,7 @@ class ChromaCollection implements VectorCollection {
     for (const r of records) {
       if (typeof r.id !== "string" || r.id.length === 0)
         throw terminal("INVALID_INPUT", "vector record without an id");
-      toVector(r.embedding, this.space.dimension, `vector ${r.id}`, this.space.model);
+      checkVector(r.embedding, this.space.dimension, `vector ${r.id}`, this.space.model);
       byId.delete(r.id);
       byId.set(r.id, r);
     }
@@ -369,6 +376,20 @@ class ChromaCollection implements VectorCollection {
       if (limit !== undefined && hits.length >= limit) break;
     }
     return limit === undefined ? hits : hits.slice(0, limit);
+  }
+
+  async ids(where: VectorWhere): Promise<string[]> {
+    const filter = toWhere(where);
+    const out: string[] = [];
+    // Pages, not one response: a heavy user has 150,000 records. Nothing writes this user's records while a
+    // task lists them (one task per user at a time), so offsets are stable.
+    for (let offset = 0; ; offset += ID_PAGE) {
+      const res = await call(`get from ${this.name}`, () =>
+        this.col.get({ ...(filter ? { where: filter } : {}), limit: ID_PAGE, offset, include: [] }),
+      );
+      out.push(...res.ids);
+      if (res.ids.length < ID_PAGE) return out;
+    }
   }
 
   async delete(opts: { ids?: string[]; where?: VectorWhere }): Promise<void> {

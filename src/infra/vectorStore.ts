@@ -54,6 +54,8 @@ export interface VectorCollection {
     includeEmbeddings?: boolean;
     limit?: number;
   }): Promise<VectorHit[]>;
+  /** The ids of every record matching `where` (no metadata, documents or vectors), read page by page. */
+  ids(where: VectorWhere): Promise<string[]>;
   delete(opts: { ids?: string[]; where?: VectorWhere }): Promise<void>;
   count(): Promise<number>;
 }
