@@ -83,6 +83,21 @@ describe("chroma vector store", () => {
     assert.equal(await col.count(), records.length);
   });
 
+  it("lists a user's record ids across pages (more than one page of 5,000), and only that user's", async () => {
+    const col = await store.collection(unique("macro_ids_test"), { model: MODEL, dimension: DIM });
+    const many = vectors(11_000, 7).map((embedding, i) => ({
+      id: `${i % 11 === 0 ? "other" : "heavy"}_n${i}`,
+      embedding,
+      metadata: { user_id: i % 11 === 0 ? "other" : "heavy", orig_id: `n${i}` },
+    }));
+    await col.upsert(many);
+    const ids = await col.ids({ user_id: "heavy" });
+    const expected = many.filter((r) => r.metadata.user_id === "heavy").map((r) => r.id);
+    assert.equal(ids.length, expected.length);
+    assert.deepEqual(new Set(ids), new Set(expected));
+    assert.deepEqual(await col.ids({ user_id: "nobody" }), []);
+  });
+
   it("queryMany answers several vectors in one call, each list equal to its own query", async () => {
     const col = await store.collection(name, { model: MODEL, dimension: DIM });
     const probes = [embeddings[3] as number[], embeddings[40] as number[], embeddings[77] as number[]];
