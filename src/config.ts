@@ -8,6 +8,9 @@ import { z } from "zod";
 
 type Env = Record<string, string | undefined>;
 
+/** CPU_POOL_IDLE_MS by default: longer than the gaps between one task's pool jobs, short beside a task. */
+export const DEFAULT_CPU_POOL_IDLE_MS = 5_000;
+
 const int = (name: string, min: number, max: number) =>
   z.coerce
     .number({ error: `${name} must be a number` })
@@ -77,6 +80,12 @@ export interface WorkerConfig {
     shutdownGraceSeconds: number;
   };
   cpuPoolSize: number;
+  /**
+   * A CPU-pool thread idle this long ends (CPU_POOL_IDLE_MS), and the next job starts a fresh one. A thread
+   * keeps the heap its biggest job grew (a heavy graph build: hundreds of MB) until it ends, so a short idle
+   * time gives that memory back while the task goes on indexing and summarising on the main thread.
+   */
+  cpuPoolIdleMs: number;
   http: { port: number; host: string };
   logLevel: string;
   chroma: {
@@ -241,6 +250,12 @@ export function loadConfig(env: Env = process.env, opts: { requireQueues?: boole
       int("CPU_POOL_SIZE", 1, 256),
       first(env, "CPU_POOL_SIZE"),
       Math.max(1, availableParallelism()),
+    ),
+    cpuPoolIdleMs: read(
+      "CPU_POOL_IDLE_MS",
+      int("CPU_POOL_IDLE_MS", 100, 3_600_000),
+      first(env, "CPU_POOL_IDLE_MS"),
+      DEFAULT_CPU_POOL_IDLE_MS,
     ),
     http: {
       port: read("HTTP_PORT", int("HTTP_PORT", 0, 65535), first(env, "HTTP_PORT", "METRICS_PORT"), 9464),

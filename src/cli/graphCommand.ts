@@ -17,7 +17,7 @@ export async function runGraphCommand(input: string, o: GraphCliOptions, signal:
   const view = createGraphProgressView({ stream: process.stderr, json });
   const level = config.logLevel === "info" ? "warn" : config.logLevel;
   const log = createLogger({ level }, view.logDestination);
-  const cpu = createCpuPool({ threads: config.cpuPoolSize });
+  const cpu = createCpuPool({ threads: config.cpuPoolSize, idleTimeoutMs: config.cpuPoolIdleMs });
   const startedAt = performance.now();
   try {
     const out = await buildGraphFromPath({

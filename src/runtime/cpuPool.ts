@@ -6,6 +6,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { MessageChannel } from "node:worker_threads";
 import { Piscina } from "piscina";
+import { DEFAULT_CPU_POOL_IDLE_MS } from "../config.js";
 import { TaskError } from "../contract/errors.js";
 import type { CpuJobInput, CpuJobName, CpuJobOutput } from "../pipelines/jobs.js";
 import type { GraphStage } from "../pipelines/progress.js";
@@ -25,6 +26,8 @@ type PortMessage = { stage: GraphStage; done: number; total: number } | { data: 
 export interface CpuPool {
   run<N extends CpuJobName>(job: N, input: CpuJobInput<N>, opts?: CpuRunOptions): Promise<CpuJobOutput<N>>;
   readonly threads: number;
+  /** Threads alive now (0 … threads): they start with a job and end after idleTimeoutMs without one. */
+  readonly liveThreads: number;
   close(): Promise<void>;
 }
 
@@ -38,6 +41,10 @@ function workerEntry(): { filename: string; execArgv: string[] } {
 
 export interface CpuPoolOptions {
   threads: number;
+  /**
+   * An idle thread ends after this long (default DEFAULT_CPU_POOL_IDLE_MS). Ending is what gives its heap back:
+   * V8 keeps a thread's grown heap (a graph build's peak) committed for as long as the thread lives.
+   */
   idleTimeoutMs?: number;
   /**
    * Errors the pool reports outside any job (a thread that dies while idle, e.g. its module failed to load):
@@ -54,7 +61,7 @@ export function createCpuPool(opts: CpuPoolOptions): CpuPool {
     execArgv: entry.execArgv,
     minThreads: 0,
     maxThreads: Math.max(1, opts.threads),
-    idleTimeout: opts.idleTimeoutMs ?? 30_000,
+    idleTimeout: opts.idleTimeoutMs ?? DEFAULT_CPU_POOL_IDLE_MS,
     // Pipeline jobs are large; one at a time per thread keeps memory predictable.
     concurrentTasksPerWorker: 1,
   });
@@ -64,6 +71,9 @@ export function createCpuPool(opts: CpuPoolOptions): CpuPool {
   });
   return {
     threads: Math.max(1, opts.threads),
+    get liveThreads() {
+      return pool.threads.length;
+    },
     async run(job, input, runOpts = {}) {
       const { onProgress, onData } = runOpts;
       const channel = onProgress || onData ? new MessageChannel() : undefined;

@@ -39,6 +39,7 @@ export async function runEnvelopeLocally(opts: {
   const storage = createFsStorage(root);
   const cpu = createCpuPool({
     threads: opts.config.cpuPoolSize,
+    idleTimeoutMs: opts.config.cpuPoolIdleMs,
     onError: (err) => opts.log.error({ err: errorSummary(err) }, "CPU pool thread failed outside a job"),
   });
   let chroma: { url: string; stop(): Promise<void> } | undefined;

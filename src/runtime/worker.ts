@@ -86,6 +86,7 @@ export async function startWorker(
   const metrics = createMetrics();
   const cpu = createCpuPool({
     threads: config.cpuPoolSize,
+    idleTimeoutMs: config.cpuPoolIdleMs,
     onError: (err) => log.error({ err: errorSummary(err) }, "CPU pool thread failed outside a job"),
   });
   const services: TaskServices = {

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ConfigError, loadConfig } from "../../src/config.js";
+import { ConfigError, DEFAULT_CPU_POOL_IDLE_MS, loadConfig } from "../../src/config.js";
 
 test("the backend's e2e variable names are accepted", () => {
   const c = loadConfig({
@@ -63,4 +63,10 @@ test("problems name the variable at fault, all at once", () => {
 test("the heartbeat defaults to a third of the lease", () => {
   const c = loadConfig({ SQS_VISIBILITY_TIMEOUT_SECONDS: "90" });
   assert.equal(c.loop.heartbeatIntervalSeconds, 30);
+});
+
+test("CPU_POOL_IDLE_MS: a few seconds by default, validated when set", () => {
+  assert.equal(loadConfig({}).cpuPoolIdleMs, DEFAULT_CPU_POOL_IDLE_MS);
+  assert.equal(loadConfig({ CPU_POOL_IDLE_MS: "60000" }).cpuPoolIdleMs, 60_000);
+  assert.throws(() => loadConfig({ CPU_POOL_IDLE_MS: "soon" }), /CPU_POOL_IDLE_MS/);
 });

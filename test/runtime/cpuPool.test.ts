@@ -119,3 +119,21 @@ test("a job's TaskError comes back with its code and kind", async () => {
     await pool.close();
   }
 });
+
+test("a thread ends once idle for the idle time, giving its heap back, and the next job starts a fresh one", async () => {
+  const idleTimeoutMs = 200;
+  const pool = createCpuPool({ threads: 1, idleTimeoutMs });
+  try {
+    assert.equal(pool.liveThreads, 0, "no thread before the first job");
+    await pool.run("spin", { ms: 20 });
+    // Waits for the thread to go, with a deadline far beyond the idle time (a busy machine is slow to end one).
+    const deadline = Date.now() + idleTimeoutMs * 150;
+    while (pool.liveThreads > 0 && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, idleTimeoutMs / 4));
+    assert.equal(pool.liveThreads, 0, "the idle thread ended");
+    const again = await pool.run("spin", { ms: 20 });
+    assert.ok(again.iterations > 0, "a job after that runs on a new thread");
+  } finally {
+    await pool.close();
+  }
+});

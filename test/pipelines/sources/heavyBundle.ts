@@ -66,6 +66,9 @@ const beyondInterval = (ns: number) => Math.max(0, ns / 1e6 - LOOP_RESOLUTION_MS
 function recordingPool(pool: CpuPool, jobs: JobSpan[]): CpuPool {
   return {
     threads: pool.threads,
+    get liveThreads() {
+      return pool.liveThreads;
+    },
     close: () => pool.close(),
     async run<N extends CpuJobName>(job: N, input: CpuJobInput<N>, opts?: CpuRunOptions) {
       const startMs = performance.now();
