@@ -188,7 +188,9 @@ export async function resolveEntities(
       description: members.map((m) => infos[m]!.descriptions[0]).find(Boolean) ?? "",
     });
     const type = dominantType(members, infos, opts.index);
-    buckets.set(type, [...(buckets.get(type) ?? []), view]);
+    const bucket = buckets.get(type);
+    if (bucket) bucket.push(view);
+    else buckets.set(type, [view]);
   }
   const vectors = await embedBuckets(buckets, opts, stats);
   const pairs: { type: string; pair: PairScore }[] = [];

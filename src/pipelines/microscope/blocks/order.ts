@@ -126,7 +126,9 @@ function localPaths(blocks: readonly LabeledBlock[]): string[][] {
   const byTop = new Map<string, string[]>();
   for (const b of blocks) {
     const top = b.heading_path.length > 1 ? b.heading_path.slice(0, 2).join("\u0000") : undefined;
-    if (top) byTop.set(top, [...(byTop.get(top) ?? []), b.block_id]);
+    const list = top ? byTop.get(top) : undefined;
+    if (list) list.push(b.block_id);
+    else if (top) byTop.set(top, [b.block_id]);
   }
   const sections = [...byTop.values()].filter((p) => p.length >= 2);
   return sections.length >= 2 ? [main, ...sections.slice(0, MAX_PATHS - 1)] : [main];

@@ -109,7 +109,9 @@ export function scorePairs(groups: readonly GroupView[], vectors?: readonly Floa
     const ws = it.g.name.split(/[^\p{L}\p{N}]+/u).filter(Boolean);
     if (ws.length < 2) continue;
     const initials = ws.map((w) => w[0]!.toLowerCase()).join("");
-    byInitials.set(initials, [...(byInitials.get(initials) ?? []), it]);
+    const same = byInitials.get(initials);
+    if (same) same.push(it);
+    else byInitials.set(initials, [it]);
   }
   const paired = new Map(out.map((p) => [`${Math.min(p.a, p.b)}|${Math.max(p.a, p.b)}`, p]));
   for (const it of items) {
