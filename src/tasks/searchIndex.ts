@@ -19,7 +19,12 @@ import {
   type SearchSettings,
 } from "../ai/embeddings/search/settings.js";
 import type { VectorCollection, VectorRecord } from "../infra/vectorStore.js";
-import { contentHash, type SearchModelIdentity, searchText } from "../pipelines/search/text.js";
+import {
+  contentHash,
+  SEARCH_TEXT_MAX_CHARS,
+  type SearchModelIdentity,
+  searchText,
+} from "../pipelines/search/text.js";
 import type { SourceItem } from "../pipelines/sources/types.js";
 import { classifyError } from "../runtime/classify.js";
 import { type GraphNodeRef, nodeMetadata, nodeRecordId } from "./nodeRecords.js";
@@ -40,12 +45,21 @@ export type PreparedSearch =
 /** Texts per CPU-pool job: small enough that other tasks' jobs get a thread between two of them. */
 const EMBED_CHUNK = 1024;
 
-function settingsOf(ctx: TaskContext): SearchSettings | { error: string } {
+function settingsOf(ctx: Pick<TaskContext, "services">): SearchSettings | { error: string } {
   try {
     return resolveSearchSettings(ctx.services.config.env);
   } catch (err) {
     return { error: (err as Error).message };
   }
+}
+
+/**
+ * Characters of each item's texts the search index will read once the graph is built (searchText's most),
+ * or 0 when the index is off or misconfigured: the caller keeps no more than that on the main thread.
+ */
+export function searchTextCharsWanted(ctx: Pick<TaskContext, "services">): number {
+  const settings = settingsOf(ctx);
+  return "error" in settings || !settings.enabled ? 0 : SEARCH_TEXT_MAX_CHARS;
 }
 
 /** Loads the search model on the pool (once per thread) and says what it is; never throws for a bad model. */

@@ -7,7 +7,7 @@
  * the start of the conversation or note": what a person would recognise the node by, and what the backend's
  * short search queries are closest to. Texts are not windowed over their whole length (the issue asks for a
  * measurement first). The characters are capped before tokenising (a cap well above what the model reads:
- * 12 characters per token), so a 190 MB document is never tokenised whole.
+ * 12 characters per token, at most SEARCH_TEXT_MAX_CHARS), so a 190 MB document is never tokenised whole.
  *
  * The hash covers everything the vector depends on: the model's name, its weights variant, its maximum
  * sequence length, a version of this text recipe, and the capped text. Equal hash, equal vector.
@@ -18,8 +18,14 @@ import type { SourceItem } from "../sources/types.js";
 /** Bump when the recipe below changes, so every stored vector is recomputed once. */
 export const SEARCH_TEXT_VERSION = "title+texts/v1";
 
+/**
+ * The most characters searchText reads of an item, whatever the model: 12 per token for a 512-token model.
+ * What a graph build keeps of each item's texts for the search index afterwards (graphGeneration/generate.ts).
+ */
+export const SEARCH_TEXT_MAX_CHARS = 512 * 12;
+
 export function searchText(item: Pick<SourceItem, "title" | "texts">, maxTokens: number): string {
-  const cap = Math.max(64, maxTokens * 12);
+  const cap = Math.min(SEARCH_TEXT_MAX_CHARS, Math.max(64, maxTokens * 12));
   let out = item.title.trim();
   for (const t of item.texts) {
     if (out.length >= cap) break;

@@ -13,6 +13,7 @@ import {
   nameClustersWithReport,
 } from "../../pipelines/naming/clusterNames.js";
 import type { GraphStage } from "../../pipelines/progress.js";
+import { SEARCH_TEXT_MAX_CHARS } from "../../pipelines/search/text.js";
 import type { SourceItem } from "../../pipelines/sources/types.js";
 import { classifyError } from "../../runtime/classify.js";
 import type { CpuPool } from "../../runtime/cpuPool.js";
@@ -98,10 +99,10 @@ function logRejectedNames(log: Logger, report: NamingReport): void {
 }
 
 /**
- * Characters of an item's texts kept on this thread once the CPU stage has read them all: later steps only
- * read the start of an item (the search index reads at most its model's max sequence length × 12 characters).
+ * Characters of an item's texts kept on this thread once the CPU stage has read them all, by default: later
+ * steps only read the start of an item (the search index at most SEARCH_TEXT_MAX_CHARS).
  */
-export const KEPT_TEXT_CHARS = 32_768;
+export const KEPT_TEXT_CHARS = SEARCH_TEXT_MAX_CHARS;
 
 /**
  * Cuts every item's texts to the per-text and per-item caps (MAX_TEXT_CHARS, MAX_ITEM_CHARS), in place, before
@@ -120,17 +121,22 @@ export function capItemTexts(items: SourceItem[]): number {
   return capped;
 }
 
-/** Keeps only the start of every item's texts (in place); what was read for the graph is not marked cut. */
-function keepTextSamples(items: SourceItem[]): void {
-  for (const item of items) item.texts = cappedTexts(item.texts, KEPT_TEXT_CHARS, KEPT_TEXT_CHARS).texts;
+/**
+ * Keeps only the first `chars` characters of every item's texts (in place; none at all for 0); what was read
+ * for the graph is not marked cut. With 150,000 conversations the full texts are most of the heap.
+ */
+function keepTextSamples(items: SourceItem[], chars: number): void {
+  for (const item of items) item.texts = chars > 0 ? cappedTexts(item.texts, chars, chars).texts : [];
 }
 
 export interface GenerateOptions {
   /**
    * The items; their texts are capped in place (capItemTexts) and, once the CPU stage is done, cut to their
-   * first KEPT_TEXT_CHARS characters: nothing after the graph build reads more of them.
+   * first `keepTextChars` characters: nothing after the graph build reads more of them.
    */
   items: SourceItem[];
+  /** Characters of each item's texts kept after the CPU stage (default KEPT_TEXT_CHARS; 0 when none is read). */
+  keepTextChars?: number;
   /** The output language; defaults to the dominant language of the items. */
   language?: string;
   numClusters?: number;
@@ -150,10 +156,13 @@ export async function generateGraph(opts: GenerateOptions) {
   const capped = capItemTexts(items);
   if (capped > 0)
     opts.log.warn({ items: capped }, "some items' texts were capped (only their start is read)");
-  const built: MacroBuildOutput = await opts.cpu.run(
+  const building = opts.cpu.run(
     "macroGraph",
     {
-      items,
+      // Shallow copies holding the full texts: once the job is posted (a structured clone) only the pool
+      // thread has them, since this thread's items keep just their samples from the line below on. For
+      // 150,000 conversations the full texts are hundreds of MB that would otherwise sit here all build long.
+      items: items.map((item) => ({ ...item })),
       ...(opts.numClusters ? { numClusters: opts.numClusters } : {}),
       minClusters: opts.minClusters,
       maxClusters: opts.maxClusters,
@@ -162,9 +171,13 @@ export async function generateGraph(opts: GenerateOptions) {
     },
     { signal: opts.signal, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) },
   );
-  keepTextSamples(items);
+  keepTextSamples(items, opts.keepTextChars ?? KEPT_TEXT_CHARS);
+  const built: MacroBuildOutput = await building;
   const ledger = new LlmLedger();
+  const tNaming = performance.now();
   const naming = await nameClusters(opts, built, items, language, ledger);
+  const namingSeconds = Math.round(performance.now() - tNaming) / 1000;
+  const tAssemble = performance.now();
   const embedding = {
     provider: built.embedderState ? "local" : "precomputed",
     model: built.model,
@@ -193,5 +206,9 @@ export async function generateGraph(opts: GenerateOptions) {
       ...opts.extraMetadata,
     },
   });
-  return { built, graph, features, naming, ledger, language };
+  const timings = {
+    naming_seconds: namingSeconds,
+    assemble_seconds: Math.round(performance.now() - tAssemble) / 1000,
+  };
+  return { built, graph, features, naming, ledger, language, timings };
 }

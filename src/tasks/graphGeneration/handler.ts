@@ -12,17 +12,23 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createLlm, resolveLlmConfig } from "../../ai/llm/index.js";
 import { errorDetail } from "../../contract/errorDetail.js";
-import { validateOutput } from "../../contract/files/validate.js";
+import { EmbeddingRow } from "../../contract/files/features.js";
+import { validateFeaturesOutput, validateOutput } from "../../contract/files/validate.js";
 import type { GraphGenerationRequest } from "../../contract/requests.js";
 import { profilesFromGraph, toProfilesFile } from "../../pipelines/addNode/profiles.js";
 import { summarizeGraph } from "../../pipelines/summary/index.js";
 import { classifyError } from "../../runtime/classify.js";
 import { assertKeySegments } from "../keyIds.js";
-import { graphSearchVectors, searchRecords, writeSearchRecords } from "../searchIndex.js";
+import {
+  graphSearchVectors,
+  searchRecords,
+  searchTextCharsWanted,
+  writeSearchRecords,
+} from "../searchIndex.js";
 import type { ResultPayload, TaskHandler } from "../types.js";
 import { isLastReceive, retryVectorWork } from "../vectorWork.js";
 import { generateGraph } from "./generate.js";
-import { indexMacroNodes, macroCollectionName } from "./indexNodes.js";
+import { indexingFailureNote, startGraphIndexing } from "./indexNodes.js";
 import { loadGraphInputs, notionPagesWanted } from "./inputs.js";
 
 export function resultPrefix(userId: string, taskId: string): string {
@@ -54,6 +60,8 @@ export function graphGenerationHandler(): TaskHandler {
         timing.load_seconds = Math.round(performance.now() - t0) / 1000;
         const generated = await generateGraph({
           items,
+          // Nothing after the build reads more of an item's texts than the search index does.
+          keepTextChars: searchTextCharsWanted(ctx),
           language: payload.language ?? payload.summaryLanguage,
           ...(payload.numClusters ? { numClusters: payload.numClusters } : {}),
           minClusters: payload.minClusters,
@@ -71,11 +79,19 @@ export function graphGenerationHandler(): TaskHandler {
         });
         const { built, graph, features, naming, ledger } = generated;
         timing.stages = built.timings;
+        Object.assign(timing, generated.timings);
+        const tValidate = performance.now();
         const checkedGraph = validateOutput("graph.json", graph);
+        timing.validate_seconds = Math.round(performance.now() - tValidate) / 1000;
 
         const prefix = resultPrefix(payload.userId, ctx.taskId);
         const notes: string[] = [];
         if (naming.note) notes.push(naming.note);
+
+        // Chroma indexing goes on while the files are written and the summary is computed: the server does
+        // its index work on a core of its own while this thread would only wait (for 150,000 nodes that wait
+        // was a third of the task). Its outcome is taken before the result is built (settleIndexing).
+        const indexing = startGraphIndexing(ctx, payload.userId, built, graph, items);
 
         // The backend's search index (searchIndex.ts): the search model's vectors, in node order, are what
         // features.json carries (the backend writes them into its collection) and what the search collection
@@ -95,10 +111,8 @@ export function graphGenerationHandler(): TaskHandler {
           search.status === "ready"
             ? {
                 ...features,
-                // Six decimals, as assemble.ts rounds the topic vectors: cosine exact to ~1e-6, half the file.
-                embeddings: search.computed.vectors.map((v) =>
-                  Array.from(v, (x) => Math.round(x * 1e6) / 1e6),
-                ),
+                // Views, rounded to six decimals when written, as the topic vectors are (EmbeddingRow).
+                embeddings: search.computed.vectors.map((v) => new EmbeddingRow(v)),
                 metadata: {
                   ...features.metadata,
                   // What `embeddings` are; the topic space's vectors (graph.json's) are described beside it.
@@ -114,8 +128,9 @@ export function graphGenerationHandler(): TaskHandler {
                 },
               }
             : features;
-        validateOutput("features.json", featuresOut);
+        validateFeaturesOutput(featuresOut);
         timing.search_embed_seconds = Math.round(performance.now() - tSearch) / 1000;
+        const tWrite = performance.now();
         await storage.putJson(payloadBucket, `${prefix}/graph.json`, graph);
         await storage.putJson(payloadBucket, `${prefix}/features.json`, featuresOut);
         if (built.embedderState) {
@@ -148,49 +163,7 @@ export function graphGenerationHandler(): TaskHandler {
           });
         }
 
-        // Chroma: one record per node. A short outage is retried here (the writes are upserts by id, so a
-        // repeat is harmless); a longer one leaves the task for a redelivery while receives remain, so the
-        // user's vectors are never silently missing. Only the last allowed receive, or a failure no retry can
-        // mend (e.g. a collection of another model), delivers the graph without its index, saying so in `error`.
-        const tIndex = performance.now();
-        try {
-          const collection = macroCollectionName(built.model, config.env.MACRO_CHROMA_COLLECTION);
-          const d = built.dimension;
-          const nodes = items.map((item, i) => ({
-            item,
-            nodeId: i,
-            clusterId: graph.nodes[i]!.cluster_id,
-            clusterName: graph.nodes[i]!.cluster_name,
-            keywords: graph.nodes[i]!.top_keywords,
-            vector: built.vectors.subarray(i * d, (i + 1) * d),
-          }));
-          timing.index = await retryVectorWork(ctx, "indexing the graph", async () =>
-            indexMacroNodes({
-              store: await ctx.services.vectors(),
-              collection,
-              model: built.model,
-              dimension: d,
-              ...(built.fingerprint ? { fingerprint: built.fingerprint } : {}),
-              userId: payload.userId,
-              nodes,
-            }),
-          );
-        } catch (err) {
-          if (ctx.signal.aborted) throw err;
-          const c = classifyError(err);
-          if (c.kind === "transient" && !isLastReceive(ctx)) throw err;
-          ctx.log.warn(
-            { code: c.code, kind: c.kind, receiveCount: ctx.receiveCount },
-            "indexing the graph in the vector store failed; delivering the graph without its index",
-          );
-          // First among the notes, so the 300-character cut of `error` never drops it.
-          notes.unshift(
-            c.kind === "transient"
-              ? `Graph succeeded, but vector indexing failed after ${ctx.receiveCount} attempts (${c.message}); the graph's nodes are not searchable until it is generated again`
-              : `Graph succeeded, but vector indexing failed: ${c.message}`,
-          );
-        }
-        timing.index_seconds = Math.round(performance.now() - tIndex) / 1000;
+        timing.write_seconds = Math.round(performance.now() - tWrite) / 1000;
 
         if (search.status === "ready") {
           const { computed, prepared } = search;
@@ -222,6 +195,7 @@ export function graphGenerationHandler(): TaskHandler {
         let summaryS3Key: string | undefined;
         if (payload.includeSummary) {
           ctx.progress.report("summary", 0, 1);
+          const tSummary = performance.now();
           try {
             const llm = createLlm(resolveLlmConfig(config.env, "MACRO"), { ledger });
             const { summary } = await summarizeGraph(checkedGraph, {
@@ -238,8 +212,15 @@ export function graphGenerationHandler(): TaskHandler {
             ctx.log.warn({ code: c.code, err: errorDetail(err) }, "graph summary failed");
             notes.push(`Graph succeeded, but summary failed: ${c.message}`);
           }
-          ctx.progress.report("summary", 1, 1);
+          timing.summary_seconds = Math.round(performance.now() - tSummary) / 1000;
         }
+        const indexed = await indexing;
+        timing.index_seconds = indexed.seconds;
+        if (indexed.ok) timing.index = indexed.value;
+        // First among the notes, so the 300-character cut of `error` never drops it (or rethrown for a retry).
+        else notes.unshift(indexingFailureNote(ctx, indexed.error));
+        // The last stage is complete once the index is in too.
+        if (payload.includeSummary) ctx.progress.report("summary", 1, 1);
         timing.llm = ledger.toJSON();
         timing.total_seconds = Math.round(performance.now() - t0) / 1000;
         await storage.putJson(payloadBucket, `${prefix}/timing.json`, timing);

@@ -66,6 +66,8 @@ export async function buildGraphFromPath(opts: OneShotOptions): Promise<OneShotR
     throw new Error(`${opts.input}: no conversations, notes or files found (${format})`);
   const { graph, features, built } = await generateGraph({
     items,
+    // The one-shot graph has no search index: nothing reads the texts after the build.
+    keepTextChars: 0,
     ...(opts.language ? { language: opts.language } : {}),
     ...(opts.numClusters ? { numClusters: opts.numClusters } : {}),
     minClusters: opts.minClusters ?? 3,
