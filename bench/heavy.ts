@@ -18,7 +18,15 @@
  * Usage: npm run bench:heavy [-- scale,big,search]     HEAVY_COPIES=6  DEBIAN_SCALE_DIR=…  CPU_POOL_SIZE (default 1)
  */
 import { spawn } from "node:child_process";
-import { createWriteStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  cpSync,
+  createWriteStream,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -237,17 +245,21 @@ async function runCase(spec: CaseSpec, chromaUrl: string): Promise<ChildReport &
       }),
     );
     process.stderr.write(`bench:heavy ${spec.name}: ${input}\n`);
-    const child = spawn(process.execPath, [childEntry(), "child", envelopePath, storage], {
-      env: {
-        ...process.env,
-        CHROMA_URL: chromaUrl,
-        // A collection per case, so a run never upserts onto another run's records.
-        MACRO_CHROMA_COLLECTION: `bench_heavy_${spec.name}_${Date.now()}`,
-        SEARCH_EMBEDDING_MODEL: searchModelOf(spec),
-        SEARCH_CHROMA_COLLECTION: `bench_heavy_search_${Date.now()}`,
+    const child = spawn(
+      process.execPath,
+      [...(process.env.MEMTRACE_GC ? ["--expose-gc"] : []), childEntry(), "child", envelopePath, storage],
+      {
+        env: {
+          ...process.env,
+          CHROMA_URL: chromaUrl,
+          // A collection per case, so a run never upserts onto another run's records.
+          MACRO_CHROMA_COLLECTION: `bench_heavy_${spec.name}_${Date.now()}`,
+          SEARCH_EMBEDDING_MODEL: searchModelOf(spec),
+          SEARCH_CHROMA_COLLECTION: `bench_heavy_search_${Date.now()}`,
+        },
+        stdio: ["ignore", "pipe", "inherit"],
       },
-      stdio: ["ignore", "pipe", "inherit"],
-    });
+    );
     let stdout = "";
     child.stdout.on("data", (d: Buffer) => {
       stdout += d;
@@ -257,6 +269,9 @@ async function runCase(spec: CaseSpec, chromaUrl: string): Promise<ChildReport &
       child.once("error", reject);
       child.once("exit", resolve);
     });
+    // HEAVY_KEEP_DIR: keep the case's result files (graph.json, summary.json, …) for a closer look.
+    const keep = process.env.HEAVY_KEEP_DIR;
+    if (keep) cpSync(join(storage, "results"), join(keep, spec.name), { recursive: true });
     const line = stdout.split("\n").find((l) => l.startsWith("HEAVY_REPORT "));
     if (!line) throw new Error(`bench:heavy ${spec.name}: the child exited ${code} without a report`);
     return { ...(JSON.parse(line.slice("HEAVY_REPORT ".length)) as ChildReport), input };
