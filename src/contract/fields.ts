@@ -64,10 +64,18 @@ export const inputTimeSchema = z.union([z.number(), z.string(), z.null()]).optio
 
 /** `path: message` for the first few issues, for error texts that must stay short. */
 export function describeIssues(error: z.ZodError, max = 3): string {
-  const shown = error.issues.slice(0, max).map((issue) => {
+  return describePathIssues(error.issues as { path: PropertyKey[]; message: string }[], max);
+}
+
+/** describeIssues for issues found outside a schema parse (same format). */
+export function describePathIssues(
+  issues: readonly { path: readonly PropertyKey[]; message: string }[],
+  max = 3,
+): string {
+  const shown = issues.slice(0, max).map((issue) => {
     const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".");
     return `${path === "" ? "(root)" : path.replace(/\.\[/g, "[")}: ${issue.message}`;
   });
-  const more = error.issues.length - shown.length;
+  const more = issues.length - shown.length;
   return more > 0 ? `${shown.join("; ")}; (+${more} more)` : shown.join("; ");
 }

@@ -6,6 +6,7 @@ import {
   EmbeddingRow,
   featuresFileSchema,
   graphOutputSchema,
+  graphToWriteIssues,
   OUTPUT_FILE_SCHEMAS,
   type OutputFileName,
   standardizedFileSchema,
@@ -88,10 +89,36 @@ test("graph.json: node ids are unique integers, edges join existing nodes once, 
     mutate(g);
     const found = issues(graphOutputSchema, g);
     assert.match(found, expected, label);
+    // The check before writing (a slice at a time, no parsed copy) applies the same rule.
+    const written = graphToWriteIssues(g).map((i) => i.message);
+    assert.ok(written.length > 0, `${label}: also refused before writing`);
+    assert.ok(
+      written.some((m) => expected.test(m)),
+      `${label}: ${written.join("; ")}`,
+    );
   }
   const reverse = json<Obj>(graphJson);
   reverse.edges.push({ ...reverse.edges[0], source: 1, target: 0 });
   assert.equal(issues(graphOutputSchema, reverse), "", "a reverse pair is a different edge");
+  assert.deepEqual(graphToWriteIssues(reverse), []);
+  assert.deepEqual(graphToWriteIssues(json(graphJson)), []);
+});
+
+test("graph.json before writing: a long graph is checked in slices, and an issue names its real index", () => {
+  const g = json<Obj>(graphJson);
+  const node = g.nodes[0];
+  g.nodes = Array.from({ length: 5_000 }, (_, i) => ({ ...node, id: i, orig_id: `n${i}` }));
+  g.edges = Array.from({ length: 4_999 }, (_, i) => ({ ...g.edges[0], source: i, target: i + 1 }));
+  g.subclusters = [];
+  assert.deepEqual(graphToWriteIssues(g), []);
+  g.nodes[4_321] = { ...g.nodes[4_321], source_type: "word" };
+  assert.deepEqual(
+    graphToWriteIssues(g).map((i) => i.path.slice(0, 3)),
+    [["nodes", 4_321, "source_type"]],
+  );
+  g.nodes[4_321].source_type = node.source_type;
+  g.edges.push({ ...g.edges[2_500] });
+  assert.deepEqual(graphToWriteIssues(g), [{ path: ["edges", 4_999], message: "duplicate edge 2500->2501" }]);
 });
 
 test("features.json as written: vector views pass the same rules without a parsed copy, and serialise as rows", () => {

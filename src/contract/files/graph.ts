@@ -86,6 +86,62 @@ export const graphMetadataSchema = z.looseObject({
   clusters: z.record(nonEmptyString, graphClusterSchema),
 });
 
+/** A contract issue found outside a schema parse: where (a zod-style path) and what. */
+export interface FileIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+type CheckedGraph = {
+  nodes: readonly { id: number; cluster_id: string }[];
+  edges: readonly { source: number; target: number }[];
+  subclusters?: readonly { node_ids: readonly number[] }[] | undefined;
+  metadata: { clusters: Record<string, unknown> };
+};
+
+/**
+ * The rules between parts of a graph (ids unique, every cluster_id a cluster, edges between existing nodes,
+ * no self-loops or repeats, subcluster members exist), on a graph whose parts each passed their schema.
+ */
+function graphCrossIssues(graph: CheckedGraph): FileIssue[] {
+  const issues: FileIssue[] = [];
+  const ids = new Set<number>();
+  graph.nodes.forEach((node, i) => {
+    if (ids.has(node.id)) issues.push({ path: ["nodes", i, "id"], message: `duplicate node id ${node.id}` });
+    ids.add(node.id);
+    if (!Object.hasOwn(graph.metadata.clusters, node.cluster_id)) {
+      issues.push({
+        path: ["nodes", i, "cluster_id"],
+        message: `cluster_id "${node.cluster_id}" is not a key of metadata.clusters`,
+      });
+    }
+  });
+  // Pairs as numbers, not "a->b" strings: 750,000 edges would be as many strings alive at once.
+  let span = 1;
+  for (const id of ids) span = Math.max(span, id + 1);
+  const pairs = new Set<number>();
+  graph.edges.forEach((edge, i) => {
+    for (const end of ["source", "target"] as const) {
+      if (!ids.has(edge[end]))
+        issues.push({ path: ["edges", i, end], message: `node ${edge[end]} does not exist` });
+    }
+    if (edge.source === edge.target)
+      issues.push({ path: ["edges", i], message: `self-loop on node ${edge.source}` });
+    if (!ids.has(edge.source) || !ids.has(edge.target)) return;
+    const pair = edge.source * span + edge.target;
+    if (pairs.has(pair))
+      issues.push({ path: ["edges", i], message: `duplicate edge ${edge.source}->${edge.target}` });
+    pairs.add(pair);
+  });
+  graph.subclusters?.forEach((sub, i) => {
+    sub.node_ids.forEach((id, j) => {
+      if (!ids.has(id))
+        issues.push({ path: ["subclusters", i, "node_ids", j], message: `node ${id} does not exist` });
+    });
+  });
+  return issues;
+}
+
 export const graphOutputSchema = z
   .looseObject({
     nodes: z.array(graphNodeSchema),
@@ -94,50 +150,53 @@ export const graphOutputSchema = z
     metadata: graphMetadataSchema,
   })
   .superRefine((graph, ctx) => {
-    const ids = new Set<number>();
-    graph.nodes.forEach((node, i) => {
-      if (ids.has(node.id))
-        ctx.addIssue({ code: "custom", path: ["nodes", i, "id"], message: `duplicate node id ${node.id}` });
-      ids.add(node.id);
-      if (!Object.hasOwn(graph.metadata.clusters, node.cluster_id)) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["nodes", i, "cluster_id"],
-          message: `cluster_id "${node.cluster_id}" is not a key of metadata.clusters`,
-        });
-      }
-    });
-    const pairs = new Set<string>();
-    graph.edges.forEach((edge, i) => {
-      for (const end of ["source", "target"] as const) {
-        if (!ids.has(edge[end])) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["edges", i, end],
-            message: `node ${edge[end]} does not exist`,
-          });
-        }
-      }
-      if (edge.source === edge.target) {
-        ctx.addIssue({ code: "custom", path: ["edges", i], message: `self-loop on node ${edge.source}` });
-      }
-      const pair = `${edge.source}->${edge.target}`;
-      if (pairs.has(pair))
-        ctx.addIssue({ code: "custom", path: ["edges", i], message: `duplicate edge ${pair}` });
-      pairs.add(pair);
-    });
-    graph.subclusters?.forEach((sub, i) => {
-      sub.node_ids.forEach((id, j) => {
-        if (!ids.has(id)) {
-          ctx.addIssue({
-            code: "custom",
-            path: ["subclusters", i, "node_ids", j],
-            message: `node ${id} does not exist`,
-          });
-        }
-      });
-    });
+    for (const issue of graphCrossIssues(graph)) ctx.addIssue({ code: "custom", ...issue });
   });
+
+const graphBodySchema = z.looseObject({
+  subclusters: z.array(graphSubclusterSchema).optional(),
+  metadata: graphMetadataSchema,
+});
+const nodesSchema = z.array(graphNodeSchema);
+const edgesSchema = z.array(graphEdgeSchema);
+/** Nodes or edges per schema parse when a graph is checked before it is written. */
+const SLICE = 2_000;
+
+/**
+ * The issues of graph.json as the worker built it, under the same rules as graphOutputSchema, without a
+ * parsed copy of the whole graph alive at once: nodes and edges go through their schemas a slice at a time
+ * (each slice's copy is short-lived), the rules between parts are checked on the graph itself.
+ */
+export function graphToWriteIssues(graph: unknown): FileIssue[] {
+  const g = (graph ?? {}) as Record<string, unknown>;
+  const issues: FileIssue[] = [];
+  const collect = (error: z.ZodError, prefix: (string | number)[], offset: number) => {
+    for (const issue of error.issues) {
+      const path = [...prefix, ...issue.path] as (string | number)[];
+      if (prefix.length > 0 && typeof path[1] === "number") path[1] += offset;
+      issues.push({ path, message: issue.message });
+    }
+  };
+  const body = graphBodySchema.safeParse({ ...g, nodes: undefined, edges: undefined });
+  if (!body.success) collect(body.error, [], 0);
+  for (const [key, schema] of [
+    ["nodes", nodesSchema],
+    ["edges", edgesSchema],
+  ] as const) {
+    const list = g[key];
+    if (!Array.isArray(list)) {
+      const r = schema.safeParse(list);
+      if (!r.success) collect(r.error, [key], 0);
+      continue;
+    }
+    for (let start = 0; start < list.length; start += SLICE) {
+      const r = schema.safeParse(list.slice(start, start + SLICE));
+      if (!r.success) collect(r.error, [key], start);
+    }
+  }
+  if (issues.length === 0) issues.push(...graphCrossIssues(g as unknown as CheckedGraph));
+  return issues;
+}
 
 export type GraphOutput = z.output<typeof graphOutputSchema>;
 export type GraphOutputNode = z.output<typeof graphNodeSchema>;

@@ -4,11 +4,11 @@
  */
 import type { z } from "zod";
 import { terminal } from "../errors.js";
-import { describeIssues } from "../fields.js";
+import { describeIssues, describePathIssues } from "../fields.js";
 import { addNodeResultFileSchema } from "./addNodeResult.js";
 import { blockGraphFileSchema } from "./blockGraph.js";
 import { type FeaturesToWrite, featuresFileSchema, featuresToWriteIssue } from "./features.js";
-import { graphOutputSchema } from "./graph.js";
+import { graphOutputSchema, graphToWriteIssues } from "./graph.js";
 import { standardizedFileSchema } from "./standardized.js";
 import { summaryFileSchema } from "./summary.js";
 import { timingFileSchema } from "./timing.js";
@@ -37,6 +37,14 @@ export function validateOutput<K extends OutputFileName>(name: K, value: unknown
     validateFeaturesOutput(value as FeaturesToWrite);
     return value as OutputFileMap[K];
   }
+  if (name === "graph.json") {
+    // The same rules as graphOutputSchema, a slice at a time: a parsed copy of a 150,000-node graph (and a
+    // string per edge for the duplicate check) was hundreds of MB at once.
+    const issues = graphToWriteIssues(value);
+    if (issues.length > 0)
+      throw terminal("VALIDATION_ERROR", `graph.json failed the contract: ${describePathIssues(issues)}`);
+    return value as OutputFileMap[K];
+  }
   const schema: z.ZodType = OUTPUT_FILE_SCHEMAS[name];
   const checked = schema.safeParse(value);
   if (!checked.success) {
@@ -52,9 +60,7 @@ export function validateOutput<K extends OutputFileName>(name: K, value: unknown
 export function validateFeaturesOutput<F extends FeaturesToWrite>(file: F): F {
   const issue = featuresToWriteIssue(file);
   if (issue) {
-    const path = issue.path.map((p) => (typeof p === "number" ? `[${p}]` : String(p))).join(".");
-    const where = path === "" ? "(root)" : path.replace(/\.\[/g, "[");
-    throw terminal("VALIDATION_ERROR", `features.json failed the contract: ${where}: ${issue.message}`);
+    throw terminal("VALIDATION_ERROR", `features.json failed the contract: ${describePathIssues([issue])}`);
   }
   return file;
 }
