@@ -88,7 +88,10 @@ function inProcessPool(): { pool: CpuPool; buildMs: () => number } {
 }
 
 /** Recall@k of the kNN lists the build used (recomputed: same vectors, seed and k, so the same lists). */
-function neighbourRecall(built: MacroBuildOutput): { method: string; recall: number | null } {
+function neighbourRecall(built: Pick<MacroBuildOutput, "vectors" | "dimension">): {
+  method: string;
+  recall: number | null;
+} {
   const m = toMatrix(built.vectors, built.dimension);
   const nb = nearestNeighbours(m, { seed: 42, k: 10 });
   if (nb.method === "exact") return { method: nb.method, recall: null };
@@ -168,8 +171,8 @@ async function child(dir: string, size: number): Promise<void> {
     validateMs: Math.round(validateMs),
     peakRssMb,
     k: built.clusterIds.length,
-    edges: built.edges.length,
-    highEdges: built.edges.filter((e) => e.confidence === "high").length,
+    edges: graph.edges.length,
+    highEdges: graph.edges.filter((e) => e.confidence === "high").length,
     subclusters: built.subclusters.length,
     moved: built.refinedMoves,
     method,
