@@ -14,6 +14,20 @@ export interface GraphNodeRef {
   keywords: string[];
 }
 
+/** The generated graph's nodes as records' sources: node i is item i (assemble.ts numbers them so). */
+export function graphNodeRefs(
+  items: readonly SourceItem[],
+  graph: { nodes: readonly { cluster_id: string; cluster_name: string; top_keywords: string[] }[] },
+): GraphNodeRef[] {
+  return items.map((item, i) => ({
+    item,
+    nodeId: i,
+    clusterId: graph.nodes[i]!.cluster_id,
+    clusterName: graph.nodes[i]!.cluster_name,
+    keywords: graph.nodes[i]!.top_keywords,
+  }));
+}
+
 export function nodeRecordId(userId: string, origId: string): string {
   return `${userId}_${origId}`;
 }

@@ -19,6 +19,7 @@ import { profilesFromGraph, toProfilesFile } from "../../pipelines/addNode/profi
 import { summarizeGraph } from "../../pipelines/summary/index.js";
 import { classifyError } from "../../runtime/classify.js";
 import { assertKeySegments } from "../keyIds.js";
+import { graphNodeRefs } from "../nodeRecords.js";
 import {
   graphSearchVectors,
   searchRecords,
@@ -98,13 +99,7 @@ export function graphGenerationHandler(): TaskHandler {
         // gets below. Without them (index off, model missing) features.json keeps the topic vectors and is
         // not offered to the backend.
         const tSearch = performance.now();
-        const searchNodes = items.map((item, i) => ({
-          item,
-          nodeId: i,
-          clusterId: graph.nodes[i]!.cluster_id,
-          clusterName: graph.nodes[i]!.cluster_name,
-          keywords: graph.nodes[i]!.top_keywords,
-        }));
+        const searchNodes = graphNodeRefs(items, graph);
         const search = await graphSearchVectors(ctx, payload.userId, searchNodes, isLastReceive(ctx));
         if (search.status === "skipped") notes.unshift(search.note);
         const featuresOut =

@@ -9,7 +9,7 @@ import { modelSlug, type VectorRecord, type VectorStore } from "../../infra/vect
 import type { MacroBuildOutput } from "../../pipelines/graph/build.js";
 import type { SourceItem } from "../../pipelines/sources/types.js";
 import { classifyError } from "../../runtime/classify.js";
-import { type GraphNodeRef, nodeMetadata, nodeRecordId } from "../nodeRecords.js";
+import { type GraphNodeRef, graphNodeRefs, nodeMetadata, nodeRecordId } from "../nodeRecords.js";
 import type { TaskContext } from "../types.js";
 import { isLastReceive, retryVectorWork } from "../vectorWork.js";
 
@@ -86,12 +86,8 @@ export function startGraphIndexing(
   const t0 = performance.now();
   const seconds = () => Math.round(performance.now() - t0) / 1000;
   const d = built.dimension;
-  const nodes = items.map((item, i) => ({
-    item,
-    nodeId: i,
-    clusterId: graph.nodes[i]!.cluster_id,
-    clusterName: graph.nodes[i]!.cluster_name,
-    keywords: graph.nodes[i]!.top_keywords,
+  const nodes = graphNodeRefs(items, graph).map((ref, i) => ({
+    ...ref,
     vector: built.vectors.subarray(i * d, (i + 1) * d),
   }));
   const collection = macroCollectionName(built.model, ctx.services.config.env.MACRO_CHROMA_COLLECTION);
