@@ -255,7 +255,7 @@ async function runCase(spec: CaseSpec, chromaUrl: string): Promise<ChildReport &
           // A collection per case, so a run never upserts onto another run's records.
           MACRO_CHROMA_COLLECTION: `bench_heavy_${spec.name}_${Date.now()}`,
           SEARCH_EMBEDDING_MODEL: searchModelOf(spec),
-          SEARCH_CHROMA_COLLECTION: `bench_heavy_search_${Date.now()}`,
+          SEARCH_CHROMA_COLLECTION: `bench_heavy_search_index_${Date.now()}`,
         },
         stdio: ["ignore", "pipe", "inherit"],
       },
