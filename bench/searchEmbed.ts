@@ -11,7 +11,8 @@
  * when python3 lacks onnxruntime/tokenizers/numpy.
  *
  * Also: the regeneration case (the content-hash cache), i.e. the time to hash every item and embed 1 % of them.
- * Usage: npm run bench:search-embed [-- items=5000 batch=32]
+ * Usage: npm run bench:search-embed [-- items=5000 batch=8]   (batch: the provider's default, 8, when not given)
+ * Also prints this process's peak RSS (onnxruntime keeps its arena's high-water mark, which grows with the batch).
  */
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -106,7 +107,7 @@ async function interleave(
 
 async function main() {
   const count = arg("items", 5000);
-  const batch = arg("batch", 32);
+  const batch = arg("batch", 8);
   const dir = await modelDir();
   const all = loadItems();
   // Every fifth item, so the slice has the corpus's mix of conversations and notes.
@@ -135,6 +136,7 @@ async function main() {
   await embedder.embed(changed);
   const changedS = (performance.now() - t2) / 1000;
 
+  const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
   const tmp = mkdtempSync(join(tmpdir(), "graphnode-bench-search-"));
   let python = "skipped";
   let interleaved: { ours_items_per_s: number; python_items_per_s: number; ratio: number } | string =
@@ -174,6 +176,8 @@ async function main() {
         items: texts.length,
         batch,
         ours: { seconds: +oursS.toFixed(2), items_per_s: +ours.toFixed(1) },
+        // Before the Python child runs: getrusage covers this process only (children are counted apart).
+        peak_rss_mb: peakRssMb,
         python_onnxruntime: python,
         interleaved_chunks_of_100: interleaved,
         ...(pyRate ? { ratio: +(ours / Number(pyRate)).toFixed(2) } : {}),
