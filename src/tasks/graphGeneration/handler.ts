@@ -29,7 +29,7 @@ import {
 import type { ResultPayload, TaskHandler } from "../types.js";
 import { isLastReceive, retryVectorWork } from "../vectorWork.js";
 import { generateGraph } from "./generate.js";
-import { indexingFailureNote, startGraphIndexing } from "./indexNodes.js";
+import { type IndexOutcome, indexingFailureNote, startGraphIndexing } from "./indexNodes.js";
 import { loadGraphInputs, notionPagesWanted } from "./inputs.js";
 
 export function resultPrefix(userId: string, taskId: string): string {
@@ -47,6 +47,9 @@ export function graphGenerationHandler(): TaskHandler {
       const t0 = performance.now();
       const timing: Record<string, unknown> = {};
       const dir = await mkdtemp(join(tmpdir(), "graphnode-graph-"));
+      // Started once graph.json is checked; never rejects. Awaited on every way out, so no indexing outlives
+      // the task (a failed write or summary still waits for it before the task's outcome is settled).
+      let indexing: Promise<IndexOutcome> | undefined;
       try {
         const inputs = await loadGraphInputs({
           payload,
@@ -91,8 +94,8 @@ export function graphGenerationHandler(): TaskHandler {
 
         // Chroma indexing goes on while the files are written and the summary is computed: the server does
         // its index work on a core of its own while this thread would only wait (for 150,000 nodes that wait
-        // was a third of the task). Its outcome is taken before the result is built (settleIndexing).
-        const indexing = startGraphIndexing(ctx, payload.userId, built, graph, items);
+        // was a third of the task). Its outcome is taken before the result is built (indexingFailureNote).
+        indexing = startGraphIndexing(ctx, payload.userId, built, graph, items);
 
         // The backend's search index (searchIndex.ts): the search model's vectors, in node order, are what
         // features.json carries (the backend writes them into its collection) and what the search collection
@@ -232,6 +235,7 @@ export function graphGenerationHandler(): TaskHandler {
           ...(notes.length ? { error: notes.join("; ").slice(0, 300) } : {}),
         };
       } finally {
+        if (indexing) await indexing;
         await rm(dir, { recursive: true, force: true });
       }
     },
