@@ -129,6 +129,29 @@ function keepTextSamples(items: SourceItem[], chars: number): void {
   for (const item of items) item.texts = chars > 0 ? cappedTexts(item.texts, chars, chars).texts : [];
 }
 
+/**
+ * Keeps one copy of each repeated string that came across from a pool thread. A structured clone gives every
+ * occurrence a copy of its own: 150,000 nodes bring ~1.2 million keyword terms and ~750,000 edge confidences
+ * (three values), and the loader's items their source types, kinds and languages; most are repeats, and they
+ * stay alive for the rest of the task. Written by hand: it is a Map lookup per string.
+ */
+function internCopiedStrings(built: MacroBuildOutput, items: SourceItem[]): void {
+  const kept = new Map<string, string>();
+  const intern = <S extends string>(s: S): S => {
+    const found = kept.get(s);
+    if (found !== undefined) return found as S;
+    kept.set(s, s);
+    return s;
+  };
+  for (const list of built.keywords) for (const k of list) k.term = intern(k.term);
+  for (const e of built.edges) e.confidence = intern(e.confidence);
+  for (const item of items) {
+    item.sourceType = intern(item.sourceType);
+    item.kind = intern(item.kind);
+    if (item.language !== undefined) item.language = intern(item.language);
+  }
+}
+
 export interface GenerateOptions {
   /**
    * The items; their texts are capped in place (capItemTexts) and, once the CPU stage is done, cut to their
@@ -173,6 +196,7 @@ export async function generateGraph(opts: GenerateOptions) {
   );
   keepTextSamples(items, opts.keepTextChars ?? KEPT_TEXT_CHARS);
   const built: MacroBuildOutput = await building;
+  internCopiedStrings(built, items);
   const ledger = new LlmLedger();
   const tNaming = performance.now();
   const naming = await nameClusters(opts, built, items, language, ledger);

@@ -159,6 +159,8 @@ export function graphGenerationHandler(): TaskHandler {
             fingerprint: built.fingerprint ?? null,
             generatedAt: graph.metadata.generated_at,
           });
+          // Written: the fitted state (a ~20 MB string for 150,000 items) is not held for the rest of the task.
+          delete built.embedderState;
         }
 
         timing.write_seconds = Math.round(performance.now() - tWrite) / 1000;
