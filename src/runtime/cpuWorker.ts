@@ -4,6 +4,7 @@
  * one, so a fast job can never queue up a burst that the main thread would then deserialize in one turn.
  */
 import type { MessagePort } from "node:worker_threads";
+import { move, transferableSymbol, valueSymbol } from "piscina";
 import { cpuJobs, type JobIO } from "../pipelines/jobs.js";
 import type { GraphStage } from "../pipelines/progress.js";
 
@@ -49,11 +50,28 @@ function jobIO(port: MessagePort | undefined, acceptsData: boolean): JobIO {
   };
 }
 
+/** A result handed over with its buffers moved, not copied (piscina's Transferable protocol). */
+function movedResult(value: unknown, buffers: ArrayBufferLike[]): unknown {
+  const list = [...new Set(buffers)].filter((b) => !(b instanceof SharedArrayBuffer) && b.byteLength > 0);
+  if (list.length === 0) return value;
+  return move({
+    get [transferableSymbol]() {
+      return list;
+    },
+    get [valueSymbol]() {
+      return value;
+    },
+  } as never);
+}
+
 export default async function runCpuTask(task: CpuTask): Promise<unknown> {
   const job = (cpuJobs as Record<string, (input: unknown, io: JobIO) => unknown>)[task.job];
   if (!job) throw new Error(`unknown cpu job: ${task.job}`);
+  const moved: ArrayBufferLike[] = [];
   try {
-    return await job(task.input, jobIO(task.port, task.acceptsData === true));
+    const io = jobIO(task.port, task.acceptsData === true);
+    io.moveOnReturn = (...buffers) => moved.push(...buffers);
+    return movedResult(await job(task.input, io), moved);
   } finally {
     // Messages on one port arrive in order: "end" tells the main thread that every data message is in.
     task.port?.postMessage({ end: true });
