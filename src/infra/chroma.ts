@@ -381,8 +381,9 @@ class ChromaCollection implements VectorCollection {
   async ids(where: VectorWhere): Promise<string[]> {
     const filter = toWhere(where);
     const out: string[] = [];
-    // Pages, not one response: a heavy user has 150,000 records. Nothing writes this user's records while a
-    // task lists them (one task per user at a time), so offsets are stable.
+    // Pages, not one response: a heavy user has 150,000 records. Offsets assume nothing adds this user's
+    // records meanwhile; two tasks of one user may run at once (WORKER_MAX_TASKS_PER_USER), and then a page
+    // boundary can skip or repeat an id. For the stale sweep that costs at most a stale record left behind.
     for (let offset = 0; ; offset += ID_PAGE) {
       const res = await call(`get from ${this.name}`, () =>
         this.col.get({ ...(filter ? { where: filter } : {}), limit: ID_PAGE, offset, include: [] }),
